@@ -1,0 +1,43 @@
+/* ecert — strict JSON parsing on top of cJSON (DESIGN §3).
+ *
+ * Before a document is signed, verified or canonicalised it is parsed strictly:
+ * RFC 8259 grammar only (no leading zeros, no NaN/Infinity, no comments), valid UTF-8,
+ * \u escapes that form valid surrogate pairs, no duplicate keys (compared after
+ * unescaping), nesting no deeper than a bound, text no larger than a bound, nothing but
+ * whitespace after the value, and numbers that fit a finite double. Each rejection has
+ * its own code; err->where names the byte offset (line:column) or the key path. */
+#ifndef ECERT_JSON_H
+#define ECERT_JSON_H
+
+#include <stddef.h>
+#include <cjson/cJSON.h>
+#include "ecert/error.h"
+
+/* Default bounds: a certificate is a few KB; a trust list or claim with evidence
+ * stays far below 1 MiB. Containers (arrays/objects) count one level each. */
+#define ECERT_JSON_MAX_BYTES ((size_t)1 << 20)
+#define ECERT_JSON_MAX_DEPTH 32
+
+struct ecert_json_limits {
+	size_t max_bytes; /* 0 = ECERT_JSON_MAX_BYTES */
+	int max_depth;    /* 0 = ECERT_JSON_MAX_DEPTH */
+};
+
+/* Parse `len` bytes of `text` (need not be NUL-terminated). On success *out is a new
+ * cJSON tree owned by the caller (cJSON_Delete). limits may be NULL for the defaults.
+ * Errors: ECERT_ERR_JSON_* as above, ECERT_ERR_NOMEM. Thread-safe. */
+int ecert_json_parse(const char *text, size_t len, const struct ecert_json_limits *limits,
+		     cJSON **out, struct ecert_error *err);
+
+/* Read and parse a file ("-" is standard input), bounded by limits->max_bytes.
+ * err->where starts with the path. Errors as ecert_json_parse, plus ECERT_ERR_IO. */
+int ecert_json_parse_file(const char *path, const struct ecert_json_limits *limits,
+			  cJSON **out, struct ecert_error *err);
+
+/* Typed lookups used across the library: the member `key` of object `obj` if it has
+ * that type, else NULL. */
+const char *ecert_json_str(const cJSON *obj, const char *key);
+const cJSON *ecert_json_obj(const cJSON *obj, const char *key);
+const cJSON *ecert_json_arr(const cJSON *obj, const char *key);
+
+#endif
