@@ -13,6 +13,7 @@
 #include "ecert/data.h"
 #include "ecert/domain.h"
 #include "ecert/json.h"
+#include "utf8clip.h"
 
 /* Bounds on the tables (they hold a few dozen rows; these only stop absurd input). */
 #define LEVELS_MAX 16
@@ -59,6 +60,7 @@ static int bad(struct loader *l, const char *place, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	utf8_trim_tail(msg);
 	ecert_fail(l->err, ECERT_ERR_SCHEMA, "%s", msg);
 	ecert_error_where(l->err, "%s: %s", l->file, place);
 	return ECERT_ERR_SCHEMA;
@@ -419,30 +421,24 @@ void ecert_domain_free(struct ecert_domain *d)
 	ecert_free(d);
 }
 
-static pthread_once_t default_once = PTHREAD_ONCE_INIT;
+/* Loaded on first use and kept; a failed load (out of memory) is retried on the next
+ * call rather than remembered. */
+static pthread_mutex_t default_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ecert_domain *default_domain;
-static struct ecert_error default_err;
-
-static void load_default(void)
-{
-	ecert_error_clear(&default_err);
-	if (ecert_domain_load(NULL, NULL, &default_domain, &default_err) != ECERT_OK)
-		default_domain = NULL;
-}
 
 int ecert_domain_default(const struct ecert_domain **out, struct ecert_error *err)
 {
+	int rc = ECERT_OK;
+
 	if (!out)
 		return ecert_fail(err, ECERT_ERR_ARG, "no output given");
-	if (pthread_once(&default_once, load_default) != 0)
-		return ecert_fail(err, ECERT_ERR_NOMEM, "cannot load the domain tables");
-	if (!default_domain) {
-		if (err)
-			*err = default_err;
-		return default_err.code ? default_err.code : ECERT_ERR_NOMEM;
-	}
-	*out = default_domain;
-	return ECERT_OK;
+	pthread_mutex_lock(&default_lock);
+	if (!default_domain)
+		rc = ecert_domain_load(NULL, NULL, &default_domain, err);
+	if (rc == ECERT_OK)
+		*out = default_domain;
+	pthread_mutex_unlock(&default_lock);
+	return rc;
 }
 
 /* ------------------------------------------------------------------ messages */
@@ -487,6 +483,7 @@ static int blame(struct ecert_error *err, const char *field, const char *fmt, ..
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	utf8_trim_tail(msg);
 	ecert_fail(err, ECERT_ERR_INVALID, "%s", msg);
 	ecert_error_where(err, "%s", field);
 	return ECERT_ERR_INVALID;
@@ -518,8 +515,8 @@ static int get_series(const struct ecert_domain *d, const char *series, const cJ
 	if (*out)
 		return ECERT_OK;
 	list_of(rows, "series", list);
-	return blame(err, "series", "unknown title series \"%.60s\"; expected one of %s",
-	             series ? series : "", list);
+	return blame(err, "series", "unknown title series \"%.*s\"; expected one of %s",
+	             utf8_clip(series, 60), series ? series : "", list);
 }
 
 int ecert_domain_series(const struct ecert_domain *d, const char *series, int *in_policy_scope,
@@ -551,8 +548,8 @@ int ecert_domain_title_level(const struct ecert_domain *d, const char *level, in
 	row = find_row(levels, "level", level);
 	if (!row) {
 		list_of(levels, "level", list);
-		return blame(err, "level", "unknown title level \"%.60s\"; expected one of %s",
-		             level ? level : "", list);
+		return blame(err, "level", "unknown title level \"%.*s\"; expected one of %s",
+		             utf8_clip(level, 60), level ? level : "", list);
 	}
 	if (ordinal)
 		*ordinal = int_of(row, "ordinal", 1, ORDINAL_MAX);
@@ -586,8 +583,8 @@ int ecert_domain_title_lookup(const struct ecert_domain *d, const char *series,
 			}
 		}
 	}
-	return blame(err, "titleName", "\"%.60s\" is not a title of the %s series",
-	             title_name ? title_name : "", str_of(s, "series"));
+	return blame(err, "titleName", "\"%.*s\" is not a title of the %s series",
+	             utf8_clip(title_name, 60), title_name ? title_name : "", str_of(s, "series"));
 }
 
 int ecert_domain_title_check(const struct ecert_domain *d, const char *series, const char *level,
@@ -640,9 +637,9 @@ int ecert_domain_title_check(const struct ecert_domain *d, const char *series, c
 			(void)ecert_buf_puts(&want, n->valuestring);
 		}
 	}
-	rc = blame(err, "titleName", "\"%.60s\" is not a %s title of %s; expected %s%s",
-	           title_name ? title_name : "", level, series, want.data ? (char *)want.data : "",
-	           want.oom ? "…" : "");
+	rc = blame(err, "titleName", "\"%.*s\" is not a %s title of %s; expected %s%s",
+	           utf8_clip(title_name, 60), title_name ? title_name : "", level, series,
+	           want.data ? (char *)want.data : "", want.oom ? "…" : "");
 	ecert_buf_free(&want);
 	return rc;
 }
@@ -667,8 +664,8 @@ static int unknown_skill_level(const cJSON *levels, const char *level, struct ec
 		return blame(err, "level", "\"%s\" is a level name; the level is %s", level,
 		             str_of(named, "level"));
 	list_of(levels, "level", list);
-	return blame(err, "level", "unknown skill level \"%.60s\"; expected one of %s",
-	             level ? level : "", list);
+	return blame(err, "level", "unknown skill level \"%.*s\"; expected one of %s",
+	             utf8_clip(level, 60), level ? level : "", list);
 }
 
 int ecert_domain_skill_check(const struct ecert_domain *d, const char *level,
@@ -686,8 +683,8 @@ int ecert_domain_skill_check(const struct ecert_domain *d, const char *level,
 		return unknown_skill_level(levels, level, err);
 	want = str_of(row, "levelName");
 	if (!level_name || strcmp(level_name, want) != 0)
-		return blame(err, "levelName", "level %s is named %s, not \"%.60s\"", level, want,
-		             level_name ? level_name : "");
+		return blame(err, "levelName", "level %s is named %s, not \"%.*s\"", level, want,
+		             utf8_clip(level_name, 60), level_name ? level_name : "");
 	fill_skill(row, out);
 	return ECERT_OK;
 }
@@ -721,8 +718,8 @@ int ecert_domain_skill_lookup(const struct ecert_domain *d, const char *text,
 
 		list_of(levels, "level", list);
 		return blame(err, "level",
-		             "unknown skill level \"%.60s\"; expected one of %s (or its name)",
-		             text, list);
+		             "unknown skill level \"%.*s\"; expected one of %s (or its name)",
+		             utf8_clip(text, 60), text, list);
 	}
 	fill_skill(row, out);
 	return ECERT_OK;
@@ -756,8 +753,9 @@ int ecert_domain_occupation_code_check(const char *code, int allow_prefix, struc
 		return ECERT_OK;
 	return blame(err, "occupationCode",
 	             "occupation code must look like 6-18-01-01 (N-NN-NN-NN, N 1..8)%s, got "
-	             "\"%.40s\"",
-	             allow_prefix ? " or a prefix of it (6, 6-18, 6-18-01)" : "", code);
+	             "\"%.*s\"",
+	             allow_prefix ? " or a prefix of it (6, 6-18, 6-18-01)" : "",
+	             utf8_clip(code, 40), code);
 }
 
 int ecert_domain_title_number_check(const char *number, struct ecert_error *err)
@@ -779,8 +777,8 @@ int ecert_domain_title_number_check(const char *number, struct ecert_error *err)
 bad:
 	return blame(err, "certificateNumber",
 	             "title certificate number must be 1 to %d letters, digits or '-', got "
-	             "\"%.50s\"",
-	             ECERT_TITLE_NUMBER_MAX, number);
+	             "\"%.*s\"",
+	             ECERT_TITLE_NUMBER_MAX, utf8_clip(number, 50), number);
 }
 
 static int all_digits(const char *s, size_t n)
@@ -809,7 +807,8 @@ int ecert_domain_skill_number_check(const struct ecert_domain *d, const char *nu
 	if (!kind) {
 		list_of(kinds, "kind", list);
 		return blame(err, "certificateKind",
-		             "unknown certificate kind \"%.60s\"; expected one of %s",
+		             "unknown certificate kind \"%.*s\"; expected one of %s",
+		             utf8_clip(certificate_kind, 60),
 		             certificate_kind ? certificate_kind : "", list);
 	}
 	row = find_row(levels, "level", level);
@@ -825,8 +824,8 @@ int ecert_domain_skill_number_check(const struct ecert_domain *d, const char *nu
 		if (strlen(number) != ECERT_QUALIFICATION_NUMBER_LEN ||
 		    !all_digits(number, ECERT_QUALIFICATION_NUMBER_LEN))
 			return blame(err, "certificateNumber",
-			             "a %s number has %d digits, got \"%.40s\"", certificate_kind,
-			             ECERT_QUALIFICATION_NUMBER_LEN, number);
+			             "a %s number has %d digits, got \"%.*s\"", certificate_kind,
+			             ECERT_QUALIFICATION_NUMBER_LEN, utf8_clip(number, 40), number);
 		return ECERT_OK;
 	}
 	/* level22 (人社鉴发〔2019〕2号) */
@@ -852,9 +851,10 @@ int ecert_domain_skill_number_check(const struct ecert_domain *d, const char *nu
 bad_form:
 	if (letters == 1)
 		return blame(err, "certificateNumber",
-		             "a %s number is Y or S and %d digits, got \"%.40s\"", certificate_kind,
-		             ECERT_SKILL_NUMBER_LEN - 1, number);
+		             "a %s number is Y or S and %d digits, got \"%.*s\"", certificate_kind,
+		             ECERT_SKILL_NUMBER_LEN - 1, utf8_clip(number, 40), number);
 	return blame(err, "certificateNumber",
-	             "a %s number for %s is %d capital letters and %d digits, got \"%.40s\"",
-	             certificate_kind, level, letters, ECERT_SKILL_NUMBER_LEN - letters, number);
+	             "a %s number for %s is %d capital letters and %d digits, got \"%.*s\"",
+	             certificate_kind, level, letters, ECERT_SKILL_NUMBER_LEN - letters,
+	             utf8_clip(number, 40), number);
 }

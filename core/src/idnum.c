@@ -8,6 +8,7 @@
 #include "ecert/buf.h"
 #include "ecert/encoding.h"
 #include "ecert/idnum.h"
+#include "utf8clip.h"
 
 #define IDNUM_BODY_LEN (ECERT_IDNUM_LEN - 1)
 #define IDNUM_MOD 11
@@ -93,7 +94,7 @@ int ecert_idnum_check(const char *id, struct ecert_date *birth, struct ecert_err
 	if (canon[IDNUM_BODY_LEN] != want)
 		return ecert_fail(err, ECERT_ERR_INVALID,
 		                  "ID number: check character is '%c', expected '%c' (GB 11643)",
-		                  id[IDNUM_BODY_LEN], want);
+		                  ascii_or_qmark(id[IDNUM_BODY_LEN]), want);
 	rc = birth_date(canon, &d, err);
 	if (rc != ECERT_OK)
 		return rc;

@@ -12,6 +12,7 @@
 #include "ecert/datetime.h"
 #include "ecert/json.h"
 #include "ecert/schema.h"
+#include "utf8clip.h"
 
 /* Compiled patterns kept for the life of the process (our schemas have a few dozen). */
 #define REGEX_CACHE_MAX 128
@@ -81,6 +82,7 @@ static int vfail(struct vctx *c, struct ecert_error *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	utf8_trim_tail(msg);
 	ecert_fail(err, ECERT_ERR_SCHEMA, "%s", msg);
 	ecert_error_where(err, "%s", c->path);
 	return ECERT_ERR_SCHEMA;
@@ -98,6 +100,7 @@ static int sfail(struct vctx *c, struct ecert_error *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	utf8_trim_tail(msg);
 	ecert_fail(err, ECERT_ERR_UNSUPPORTED, "schema: %s", msg);
 	ecert_error_where(err, "%s", c->path);
 	return ECERT_ERR_UNSUPPORTED;
@@ -126,11 +129,12 @@ static void describe(const cJSON *v, char out[DESC_MAX])
 	char *p;
 
 	if (cJSON_IsString(v)) {
-		snprintf(out, DESC_MAX, "\"%.*s\"", DESC_MAX - 8, v->valuestring);
+		snprintf(out, DESC_MAX, "\"%.*s\"", utf8_clip(v->valuestring, DESC_MAX - 8),
+		         v->valuestring);
 	} else if (cJSON_IsNumber(v)) {
 		snprintf(out, DESC_MAX, "%.17g", v->valuedouble);
 	} else if ((p = cJSON_PrintUnformatted(v)) != NULL) {
-		snprintf(out, DESC_MAX, "%.*s", DESC_MAX - 8, p);
+		snprintf(out, DESC_MAX, "%.*s", utf8_clip(p, DESC_MAX - 8), p);
 		cJSON_free(p);
 	} else {
 		snprintf(out, DESC_MAX, "a %s", type_of(v));
@@ -171,8 +175,8 @@ static int pattern_match(struct vctx *c, const char *pat, const char *s, int *ma
 	int rc = ECERT_OK, cached = 0;
 
 	if (refused_escape(pat))
-		return sfail(c, err, "pattern %.60s uses an escape POSIX regular expressions lack",
-		             pat);
+		return sfail(c, err, "pattern %.*s uses an escape POSIX regular expressions lack",
+		             utf8_clip(pat, 60), pat);
 	pthread_mutex_lock(&regex_lock);
 	for (size_t i = 0; i < regex_count; i++) {
 		if (strcmp(regex_cache[i].pattern, pat) == 0) {
@@ -185,9 +189,9 @@ static int pattern_match(struct vctx *c, const char *pat, const char *s, int *ma
 		if (regcomp(&local, pat, REG_EXTENDED | REG_NOSUB) != 0) {
 			pthread_mutex_unlock(&regex_lock);
 			return sfail(c, err,
-			             "pattern %.60s is not a POSIX extended regular "
+			             "pattern %.*s is not a POSIX extended regular "
 			             "expression",
-			             pat);
+			             utf8_clip(pat, 60), pat);
 		}
 		re = &local;
 		if (regex_count < REGEX_CACHE_MAX) {
@@ -261,7 +265,8 @@ static int check_known(struct vctx *c, const cJSON *s, struct ecert_error *err)
 				break;
 		}
 		if (!*w)
-			return sfail(c, err, "keyword \"%.40s\" is not supported", k->string);
+			return sfail(c, err, "keyword \"%.*s\" is not supported",
+			             utf8_clip(k->string, 40), k->string);
 	}
 	return ECERT_OK;
 }
@@ -287,7 +292,7 @@ static int type_matches(struct vctx *c, const char *t, const cJSON *x, int *ok,
 	         strcmp(t, "array") == 0)
 		*ok = strcmp(t, type_of(x)) == 0;
 	else
-		return sfail(c, err, "unknown type \"%.40s\"", t);
+		return sfail(c, err, "unknown type \"%.*s\"", utf8_clip(t, 40), t);
 	return ECERT_OK;
 }
 
@@ -420,10 +425,13 @@ static int kw_string(struct vctx *c, const cJSON *s, const cJSON *x, struct ecer
 			           ? kw(s, "description")->valuestring
 			           : NULL;
 			if (desc)
-				return vfail(c, err, "expected %.120s, got \"%.60s\"", desc,
-				             x->valuestring);
-			return vfail(c, err, "\"%.60s\" does not match the pattern %.*s",
-			             x->valuestring, PATTERN_SHOWN_MAX, pat->valuestring);
+				return vfail(c, err, "expected %.*s, got \"%.*s\"",
+				             utf8_clip(desc, 120), desc,
+				             utf8_clip(x->valuestring, 60), x->valuestring);
+			return vfail(c, err, "\"%.*s\" does not match the pattern %.*s",
+			             utf8_clip(x->valuestring, 60), x->valuestring,
+			             utf8_clip(pat->valuestring, PATTERN_SHOWN_MAX),
+			             pat->valuestring);
 		}
 	}
 	if (fmt) {
@@ -439,7 +447,8 @@ static int kw_string(struct vctx *c, const cJSON *s, const cJSON *x, struct ecer
 		else if (strcmp(fmt->valuestring, "date-time") == 0)
 			rc = ecert_time_parse(x->valuestring, &t, &e);
 		else
-			return sfail(c, err, "format \"%.40s\" is not supported", fmt->valuestring);
+			return sfail(c, err, "format \"%.*s\" is not supported",
+			             utf8_clip(fmt->valuestring, 40), fmt->valuestring);
 		if (rc != ECERT_OK)
 			return vfail(c, err, "%s", e.msg);
 	}
@@ -587,9 +596,9 @@ static int kw_ref(struct vctx *c, const cJSON *ref, const cJSON *x, struct ecert
 	target = resolve(c->root, ref->valuestring);
 	if (!target)
 		return sfail(c, err,
-		             "cannot resolve $ref \"%.60s\" (only \"#/…\" in the same "
+		             "cannot resolve $ref \"%.*s\" (only \"#/…\" in the same "
 		             "schema)",
-		             ref->valuestring);
+		             utf8_clip(ref->valuestring, 60), ref->valuestring);
 	return validate(c, target, x, err);
 }
 

@@ -15,6 +15,26 @@
 #define NTHREADS 4
 #define THREAD_ROUNDS 200
 
+/* Whether s is well-formed UTF-8 (messages must stay printable and JSON-safe). */
+static int utf8_ok(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		int n = *p < 0x80 ? 0 : *p >= 0xF0 ? 3 : *p >= 0xE0 ? 2 : *p >= 0xC2 ? 1 : -1;
+
+		if (n < 0)
+			return 0;
+		p++;
+		while (n--) {
+			if ((*p & 0xC0) != 0x80)
+				return 0;
+			p++;
+		}
+	}
+	return 1;
+}
+
 static const struct ecert_domain *dom(void)
 {
 	const struct ecert_domain *d = NULL;
@@ -97,7 +117,22 @@ static const struct {
 static const char *const policy_series[] = {"工程",     "农业", "工艺美术", "文物博物",
                                             "实验技术", "艺术", "体育",     "技工院校教师"};
 
-/* Run first, so that the threads also race the one-time load. */
+/* Run first: a load that fails for want of memory is not remembered. */
+static void test_default_retries(void **state)
+{
+	const struct ecert_domain *d = NULL;
+	struct ecert_error e;
+
+	(void)state;
+	ecert_error_clear(&e);
+	ecert_alloc_fail_after(0);
+	assert_int_equal(ecert_domain_default(&d, &e), ECERT_ERR_NOMEM);
+	ecert_alloc_fail_after(-1);
+	assert_null(d);
+	assert_int_equal(ecert_domain_default(&d, &e), ECERT_OK);
+	assert_non_null(d);
+}
+
 static void *thread_body(void *arg)
 {
 	long bad = 0;
@@ -283,6 +318,34 @@ static void test_wrong_title_combos(void **state)
 		                 ECERT_ERR_INVALID);
 		assert_string_equal(e.where, "titleName");
 	}
+}
+
+static void test_messages_stay_utf8(void **state)
+{
+	char name[1 + 3 * 25 + 1];
+	struct ecert_error e;
+
+	(void)state;
+	/* one ASCII byte first, so that byte 60 falls inside a character */
+	name[0] = 'a';
+	for (int i = 0; i < 25; i++)
+		memcpy(name + 1 + 3 * i, "吉", 3);
+	name[1 + 3 * 25] = '\0';
+	ecert_error_clear(&e);
+	assert_int_equal(ecert_domain_series(dom(), name, NULL, &e), ECERT_ERR_INVALID);
+	assert_true(utf8_ok(e.msg));
+	/* 60 bytes would end inside the 20th character: 19 are shown */
+	assert_non_null(strstr(e.msg, "\"a吉吉吉吉吉吉吉吉吉吉吉吉吉吉吉吉吉吉吉\""));
+	ecert_error_clear(&e);
+	assert_int_equal(ecert_domain_title_check(dom(), "艺术", "中级", name, NULL, &e),
+	                 ECERT_ERR_INVALID);
+	assert_true(utf8_ok(e.msg));
+	ecert_error_clear(&e);
+	assert_int_equal(ecert_domain_title_number_check(name, &e), ECERT_ERR_INVALID);
+	assert_true(utf8_ok(e.msg));
+	ecert_error_clear(&e);
+	assert_int_equal(ecert_domain_occupation_code_check(name, 0, &e), ECERT_ERR_INVALID);
+	assert_true(utf8_ok(e.msg));
 }
 
 static void test_skill_levels(void **state)
@@ -613,12 +676,14 @@ static void test_alloc_failure(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_default_retries),
 	    cmocka_unit_test(test_threads),
 	    cmocka_unit_test(test_every_title),
 	    cmocka_unit_test(test_every_art_track),
 	    cmocka_unit_test(test_series),
 	    cmocka_unit_test(test_levels),
 	    cmocka_unit_test(test_wrong_title_combos),
+	    cmocka_unit_test(test_messages_stay_utf8),
 	    cmocka_unit_test(test_skill_levels),
 	    cmocka_unit_test(test_occupation_codes),
 	    cmocka_unit_test(test_skill_numbers),

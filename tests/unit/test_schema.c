@@ -16,6 +16,26 @@
 #define THREAD_ROUNDS 50
 #define DEEP 100
 
+/* Whether s is well-formed UTF-8 (messages must stay printable and JSON-safe). */
+static int utf8_ok(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		int n = *p < 0x80 ? 0 : *p >= 0xF0 ? 3 : *p >= 0xE0 ? 2 : *p >= 0xC2 ? 1 : -1;
+
+		if (n < 0)
+			return 0;
+		p++;
+		while (n--) {
+			if ((*p & 0xC0) != 0x80)
+				return 0;
+			p++;
+		}
+	}
+	return 1;
+}
+
 /* Validate JSON text against schema text; returns the code, fills *e. */
 static int check(const char *schema, const char *doc, struct ecert_error *e)
 {
@@ -178,6 +198,39 @@ static void test_pattern(void **state)
 	fails("{\"pattern\":1}", "\"1\"", ECERT_ERR_UNSUPPORTED, NULL, NULL);
 	/* an escaped backslash followed by d is fine */
 	pass("{\"pattern\":\"^a\\\\\\\\d$\"}", "\"a\\\\d\"");
+}
+
+static void test_messages_stay_utf8(void **state)
+{
+	char doc[3 * 40 + 4], schema[3 * 40 + 64];
+	struct ecert_error e;
+	size_t n = 0;
+
+	(void)state;
+	doc[n++] = '"';
+	doc[n++] = 'a'; /* so that byte 60 falls inside a character */
+	for (int i = 0; i < 40; i++) {
+		memcpy(doc + n, "吉", 3);
+		n += 3;
+	}
+	doc[n++] = '"';
+	doc[n] = '\0';
+	/* the value is cut at 60 bytes, the pattern at 60: never inside a character */
+	assert_int_equal(check("{\"pattern\":\"^x$\"}", doc, &e), ECERT_ERR_SCHEMA);
+	assert_true(utf8_ok(e.msg));
+	assert_non_null(strstr(e.msg, "\"a吉吉吉吉吉吉吉吉吉吉吉吉吉吉吉吉吉吉吉\""));
+	snprintf(schema, sizeof(schema), "{\"pattern\":%s}", doc);
+	assert_int_equal(check(schema, "\"x\"", &e), ECERT_ERR_SCHEMA);
+	assert_true(utf8_ok(e.msg));
+	/* a long description fills the message to its end */
+	snprintf(schema, sizeof(schema), "{\"pattern\":\"^x$\",\"description\":%s}", doc);
+	assert_int_equal(check(schema, doc, &e), ECERT_ERR_SCHEMA);
+	assert_true(utf8_ok(e.msg));
+	assert_int_equal(
+	    check("{\"enum\":[\"吉吉吉吉吉吉吉吉吉吉吉吉吉吉吉吉吉吉吉吉吉吉吉吉吉吉\"]}", "\"x\"",
+	          &e),
+	    ECERT_ERR_SCHEMA);
+	assert_true(utf8_ok(e.msg));
 }
 
 static void test_lengths(void **state)
@@ -571,6 +624,7 @@ int main(void)
 	    cmocka_unit_test(test_array_keywords),
 	    cmocka_unit_test(test_enum_const),
 	    cmocka_unit_test(test_pattern),
+	    cmocka_unit_test(test_messages_stay_utf8),
 	    cmocka_unit_test(test_lengths),
 	    cmocka_unit_test(test_numbers),
 	    cmocka_unit_test(test_formats),

@@ -60,9 +60,10 @@ int ecert_domain_load_json(const cJSON *titles, const cJSON *skills, struct ecer
 /* NULL is fine. */
 void ecert_domain_free(struct ecert_domain *d);
 
-/* The tables from the embedded copy, loaded once per process on first use and never
- * freed. Thread-safe. Errors: ECERT_ERR_NOMEM, or ECERT_ERR_SCHEMA if the build embedded
- * broken data (the same error on every call). */
+/* The tables from the embedded copy, loaded on first use and kept for the life of the
+ * process (never freed; the caller must not free them). A load that failed is tried again
+ * on the next call. Thread-safe. Errors: ECERT_ERR_NOMEM, or ECERT_ERR_SCHEMA if the build
+ * embedded broken data. */
 int ecert_domain_default(const struct ecert_domain **out, struct ecert_error *err);
 
 /* Whether (series, level, titleName) is consistent: the series is known, has that level,
