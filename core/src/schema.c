@@ -166,13 +166,16 @@ static int refused_escape(const char *pat)
 	return 0;
 }
 
-/* *match = whether `s` contains a match of `pat`. */
+/* *match = whether `s` contains a match of `pat`. Patterns are compiled straight into
+ * the process-wide cache (a regex_t is never copied); once it is full, into a local that is
+ * freed after use. */
 static int pattern_match(struct vctx *c, const char *pat, const char *s, int *match,
                          struct ecert_error *err)
 {
 	regex_t local;
 	regex_t *re = NULL;
-	int rc = ECERT_OK, cached = 0;
+	char *copy = NULL;
+	int cached = 0;
 
 	if (refused_escape(pat))
 		return sfail(c, err, "pattern %.*s uses an escape POSIX regular expressions lack",
@@ -186,32 +189,29 @@ static int pattern_match(struct vctx *c, const char *pat, const char *s, int *ma
 		}
 	}
 	if (!re) {
-		if (regcomp(&local, pat, REG_EXTENDED | REG_NOSUB) != 0) {
+		if (regex_count < REGEX_CACHE_MAX)
+			copy = ecert_strdup(pat);
+		re = copy ? &regex_cache[regex_count].re : &local;
+		if (regcomp(re, pat, REG_EXTENDED | REG_NOSUB) != 0) {
 			pthread_mutex_unlock(&regex_lock);
+			ecert_free(copy);
 			return sfail(c, err,
 			             "pattern %.*s is not a POSIX extended regular "
 			             "expression",
 			             utf8_clip(pat, 60), pat);
 		}
-		re = &local;
-		if (regex_count < REGEX_CACHE_MAX) {
-			char *copy = ecert_strdup(pat);
-
-			if (copy) {
-				regex_cache[regex_count].pattern = copy;
-				regex_cache[regex_count].re = local;
-				re = &regex_cache[regex_count].re;
-				regex_count++;
-				cached = 1;
-			}
+		if (copy) {
+			regex_cache[regex_count].pattern = copy;
+			regex_count++;
+			cached = 1;
 		}
 	}
 	pthread_mutex_unlock(&regex_lock);
-	/* regexec on a shared compiled pattern is thread-safe (POSIX). */
+	/* regexec on a shared compiled pattern is thread-safe (POSIX, glibc locks inside). */
 	*match = regexec(re, s, 0, NULL, 0) == 0;
 	if (!cached)
 		regfree(&local);
-	return rc;
+	return ECERT_OK;
 }
 
 /* ------------------------------------------------------------------ keywords */

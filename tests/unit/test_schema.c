@@ -196,6 +196,14 @@ static void test_pattern(void **state)
 	fails("{\"pattern\":\"^\\\\d+$\"}", "\"1\"", ECERT_ERR_UNSUPPORTED, NULL, "escape");
 	fails("{\"pattern\":\"([\"}", "\"1\"", ECERT_ERR_UNSUPPORTED, NULL, "not a POSIX");
 	fails("{\"pattern\":1}", "\"1\"", ECERT_ERR_UNSUPPORTED, NULL, NULL);
+	/* more distinct patterns than the cache holds: the rest are compiled per use */
+	for (int i = 0; i < 150; i++) {
+		char schema[64];
+
+		snprintf(schema, sizeof(schema), "{\"pattern\":\"^x{0,%d}$\"}", i + 1);
+		pass(schema, "\"x\"");
+		fails(schema, "\"y\"", ECERT_ERR_SCHEMA, "", NULL);
+	}
 	/* an escaped backslash followed by d is fine */
 	pass("{\"pattern\":\"^a\\\\\\\\d$\"}", "\"a\\\\d\"");
 }
