@@ -35,7 +35,7 @@ static size_t base45_bytes(size_t n)
 }
 
 static int measure(const struct ecert_buf *jcs, int use_dict, struct ecert_buf *text,
-		   struct measure *m, struct ecert_error *err)
+                   struct measure *m, struct ecert_error *err)
 {
 	int rc;
 
@@ -46,11 +46,11 @@ static int measure(const struct ecert_buf *jcs, int use_dict, struct ecert_buf *
 	m->text = text->len;
 	m->zbytes = base45_bytes(text->len - strlen(ECERT_QR_PREFIX));
 	return ecert_qrimage_version((const char *)text->data, text->len, ECERT_QR_ECC_M,
-				     &m->version, err);
+	                             &m->version, err);
 }
 
 static int write_images(const char *dir, const char *path, const struct ecert_buf *text,
-			struct ecert_error *err)
+                        struct ecert_error *err)
 {
 	struct ecert_buf png = ECERT_BUF_INIT, svg = ECERT_BUF_INIT;
 	const char *base = strrchr(path, '/');
@@ -103,7 +103,7 @@ static int one(const char *path, const char *outdir)
 		rc = write_images(outdir, path, &text, &err);
 	if (rc != ECERT_OK) {
 		fprintf(stderr, "qrsize: error: %s: %s: %s\n", err.where[0] ? err.where : path,
-			ecert_strerror(rc), err.msg);
+		        ecert_strerror(rc), err.msg);
 	} else {
 		printf("| %-24s | %5zu | %5zu | %5zu | %3d | %5zu | %5zu | %3d |\n",
 		       base ? base + 1 : path, jcs.len, without.zbytes, without.text,
@@ -149,7 +149,8 @@ int main(int argc, char **argv)
 			if (len > 5 && strcmp(de->d_name + len - 5, ".json") == 0) {
 				char path[QRSIZE_PATH_MAX];
 
-				snprintf(path, sizeof(path), "%s/%s", ECERT_TYPICAL_DIR, de->d_name);
+				snprintf(path, sizeof(path), "%s/%s", ECERT_TYPICAL_DIR,
+				         de->d_name);
 				files[nfiles++] = ecert_strdup(path);
 			}
 		}

@@ -52,7 +52,7 @@ static void qr_zfree(voidpf opaque, voidpf p)
 }
 
 int ecert_qr_encode_bytes(const unsigned char *json, size_t len, int use_dict,
-			  struct ecert_buf *out, struct ecert_error *err)
+                          struct ecert_buf *out, struct ecert_error *err)
 {
 	struct ecert_buf z = ECERT_BUF_INIT;
 	z_stream zs;
@@ -62,24 +62,25 @@ int ecert_qr_encode_bytes(const unsigned char *json, size_t len, int use_dict,
 
 	if (len > ECERT_QR_DOC_MAX)
 		return ecert_fail(err, ECERT_ERR_QR_SIZE,
-				  "document is %zu bytes, more than the %zu a QR payload carries",
-				  len, ECERT_QR_DOC_MAX);
+		                  "document is %zu bytes, more than the %zu a QR payload carries",
+		                  len, ECERT_QR_DOC_MAX);
 	memset(&zs, 0, sizeof(zs));
 	zs.zalloc = qr_zalloc;
 	zs.zfree = qr_zfree;
-	zrc = deflateInit2(&zs, QR_ZLIB_LEVEL, Z_DEFLATED, QR_ZLIB_WINDOW_BITS,
-			   QR_ZLIB_MEM_LEVEL, Z_DEFAULT_STRATEGY);
+	zrc = deflateInit2(&zs, QR_ZLIB_LEVEL, Z_DEFLATED, QR_ZLIB_WINDOW_BITS, QR_ZLIB_MEM_LEVEL,
+	                   Z_DEFAULT_STRATEGY);
 	if (zrc != Z_OK) {
 		rc = ecert_fail(err, zrc == Z_MEM_ERROR ? ECERT_ERR_NOMEM : ECERT_ERR_ARG,
-				"deflateInit2 failed (%d)", zrc);
+		                "deflateInit2 failed (%d)", zrc);
 		goto out;
 	}
 	zinit = 1;
 	if (use_dict) {
 		zrc = deflateSetDictionary(&zs, ecert_data_qr_dict_v1,
-					   (uInt)ecert_data_qr_dict_v1_len);
+		                           (uInt)ecert_data_qr_dict_v1_len);
 		if (zrc != Z_OK) {
-			rc = ecert_fail(err, ECERT_ERR_ARG, "deflateSetDictionary failed (%d)", zrc);
+			rc =
+			    ecert_fail(err, ECERT_ERR_ARG, "deflateSetDictionary failed (%d)", zrc);
 			goto out;
 		}
 	}
@@ -96,7 +97,7 @@ int ecert_qr_encode_bytes(const unsigned char *json, size_t len, int use_dict,
 	zrc = deflate(&zs, Z_FINISH);
 	if (zrc != Z_STREAM_END) {
 		rc = ecert_fail(err, zrc == Z_MEM_ERROR ? ECERT_ERR_NOMEM : ECERT_ERR_ARG,
-				"deflate did not finish (%d)", zrc);
+		                "deflate did not finish (%d)", zrc);
 		goto out;
 	}
 	z.len = (size_t)zs.total_out;
@@ -106,9 +107,10 @@ int ecert_qr_encode_bytes(const unsigned char *json, size_t len, int use_dict,
 		goto out;
 	}
 	if (out->len - len0 > ECERT_QR_TEXT_MAX) {
-		rc = ecert_fail(err, ECERT_ERR_QR_SIZE,
-				"QR text would be %zu characters, more than the %zu a QR code holds",
-				out->len - len0, ECERT_QR_TEXT_MAX);
+		rc =
+		    ecert_fail(err, ECERT_ERR_QR_SIZE,
+		               "QR text would be %zu characters, more than the %zu a QR code holds",
+		               out->len - len0, ECERT_QR_TEXT_MAX);
 		goto out;
 	}
 	rc = ECERT_OK;
@@ -131,8 +133,7 @@ static int scanner_noise(char c)
 	return c == '\r' || c == '\n' || c == ' ';
 }
 
-int ecert_qr_decode(const char *text, size_t len, struct ecert_buf *out,
-		    struct ecert_error *err)
+int ecert_qr_decode(const char *text, size_t len, struct ecert_buf *out, struct ecert_error *err)
 {
 	static const size_t plen = sizeof(ECERT_QR_PREFIX) - 1;
 	struct ecert_buf z = ECERT_BUF_INIT;
@@ -147,11 +148,11 @@ int ecert_qr_decode(const char *text, size_t len, struct ecert_buf *out,
 		len--;
 	if (len > ECERT_QR_TEXT_MAX)
 		return ecert_fail(err, ECERT_ERR_QR_SIZE,
-				  "QR text is %zu characters, more than the %zu allowed", len,
-				  ECERT_QR_TEXT_MAX);
+		                  "QR text is %zu characters, more than the %zu allowed", len,
+		                  ECERT_QR_TEXT_MAX);
 	if (len < plen || memcmp(text, ECERT_QR_PREFIX, plen) != 0)
-		return ecert_fail(err, ECERT_ERR_QR_PREFIX,
-				  "QR text does not start with \"%s\"", ECERT_QR_PREFIX);
+		return ecert_fail(err, ECERT_ERR_QR_PREFIX, "QR text does not start with \"%s\"",
+		                  ECERT_QR_PREFIX);
 
 	z.max = QR_ZDATA_MAX;
 	ecert_error_clear(&e45);
@@ -177,7 +178,7 @@ int ecert_qr_decode(const char *text, size_t len, struct ecert_buf *out,
 	zrc = inflateInit2(&zs, QR_ZLIB_WINDOW_BITS);
 	if (zrc != Z_OK) {
 		rc = ecert_fail(err, zrc == Z_MEM_ERROR ? ECERT_ERR_NOMEM : ECERT_ERR_QR_INFLATE,
-				"inflateInit2 failed (%d)", zrc);
+		                "inflateInit2 failed (%d)", zrc);
 		goto out;
 	}
 	zinit = 1;
@@ -189,22 +190,23 @@ int ecert_qr_decode(const char *text, size_t len, struct ecert_buf *out,
 	zrc = inflate(&zs, Z_NO_FLUSH);
 	if (zrc != Z_NEED_DICT) {
 		rc = ecert_fail(err, zrc == Z_MEM_ERROR ? ECERT_ERR_NOMEM : ECERT_ERR_QR_INFLATE,
-				"payload is not a zlib stream compressed with the %s dictionary",
-				ECERT_QR_PREFIX);
+		                "payload is not a zlib stream compressed with the %s dictionary",
+		                ECERT_QR_PREFIX);
 		goto out;
 	}
 	want = dictionary_id();
 	if (zs.adler != want) {
-		rc = ecert_fail(err, ECERT_ERR_QR_INFLATE,
-				"payload was compressed with another dictionary (id %08lx, expected "
-				"%08lx)",
-				(unsigned long)zs.adler, (unsigned long)want);
+		rc =
+		    ecert_fail(err, ECERT_ERR_QR_INFLATE,
+		               "payload was compressed with another dictionary (id %08lx, expected "
+		               "%08lx)",
+		               (unsigned long)zs.adler, (unsigned long)want);
 		goto out;
 	}
 	zrc = inflateSetDictionary(&zs, ecert_data_qr_dict_v1, (uInt)ecert_data_qr_dict_v1_len);
 	if (zrc != Z_OK) {
 		rc = ecert_fail(err, zrc == Z_MEM_ERROR ? ECERT_ERR_NOMEM : ECERT_ERR_QR_INFLATE,
-				"inflateSetDictionary failed (%d)", zrc);
+		                "inflateSetDictionary failed (%d)", zrc);
 		goto out;
 	}
 
@@ -214,8 +216,8 @@ int ecert_qr_decode(const char *text, size_t len, struct ecert_buf *out,
 		zrc = inflate(&zs, Z_NO_FLUSH);
 		if (probing && zs.avail_out == 0) {
 			rc = ecert_fail(err, ECERT_ERR_QR_SIZE,
-					"payload inflates past the %zu-byte document bound",
-					ECERT_QR_DOC_MAX);
+			                "payload inflates past the %zu-byte document bound",
+			                ECERT_QR_DOC_MAX);
 			goto out;
 		}
 		if (zrc == Z_STREAM_END)
@@ -226,7 +228,7 @@ int ecert_qr_decode(const char *text, size_t len, struct ecert_buf *out,
 		}
 		if (zrc != Z_OK && zrc != Z_BUF_ERROR) {
 			rc = ecert_fail(err, ECERT_ERR_QR_INFLATE, "corrupt compressed payload: %s",
-					zs.msg ? zs.msg : "inflate error");
+			                zs.msg ? zs.msg : "inflate error");
 			goto out;
 		}
 		if (zs.avail_out == 0 && !probing) {
@@ -237,14 +239,14 @@ int ecert_qr_decode(const char *text, size_t len, struct ecert_buf *out,
 		}
 		if (zs.avail_in == 0 || (zs.total_in == before_in && zs.total_out == before_out)) {
 			rc = ecert_fail(err, ECERT_ERR_QR_INFLATE,
-					"compressed payload is truncated");
+			                "compressed payload is truncated");
 			goto out;
 		}
 	}
 	if (zs.avail_in != 0) {
 		rc = ecert_fail(err, ECERT_ERR_QR_TRAILING,
-				"%u bytes after the end of the compressed stream",
-				(unsigned)zs.avail_in);
+		                "%u bytes after the end of the compressed stream",
+		                (unsigned)zs.avail_in);
 		goto out;
 	}
 	out->len += (size_t)zs.total_out;
@@ -270,4 +272,3 @@ int ecert_qr_encode(const cJSON *doc, struct ecert_buf *out, struct ecert_error 
 	ecert_buf_free(&jcs);
 	return rc;
 }
-

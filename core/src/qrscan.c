@@ -19,18 +19,19 @@ static int check_size(size_t width, size_t height, struct ecert_error *err)
 {
 	if (width == 0 || height == 0)
 		return ecert_fail(err, ECERT_ERR_QR_IMAGE, "the image is empty (%zux%zu)", width,
-				  height);
+		                  height);
 	if (width > ECERT_QR_IMAGE_SIDE_MAX || height > ECERT_QR_IMAGE_SIDE_MAX ||
 	    width > ECERT_QR_IMAGE_PIXELS_MAX / height)
 		return ecert_fail(err, ECERT_ERR_QR_IMAGE,
-				  "the image is %zux%zu px; at most %u px a side and %zu px in "
-				  "all are read",
-				  width, height, ECERT_QR_IMAGE_SIDE_MAX, ECERT_QR_IMAGE_PIXELS_MAX);
+		                  "the image is %zux%zu px; at most %u px a side and %zu px in "
+		                  "all are read",
+		                  width, height, ECERT_QR_IMAGE_SIDE_MAX,
+		                  ECERT_QR_IMAGE_PIXELS_MAX);
 	return ECERT_OK;
 }
 
-int ecert_qrscan_gray(const unsigned char *gray, size_t width, size_t height,
-		      struct ecert_buf *out, struct ecert_error *err)
+int ecert_qrscan_gray(const unsigned char *gray, size_t width, size_t height, struct ecert_buf *out,
+                      struct ecert_error *err)
 {
 	zbar_image_scanner_t *scanner = NULL;
 	zbar_image_t *image = NULL;
@@ -68,8 +69,8 @@ int ecert_qrscan_gray(const unsigned char *gray, size_t width, size_t height,
 			found_len = n;
 		} else if (n != found_len || memcmp(data, found, n) != 0) {
 			rc = ecert_fail(err, ECERT_ERR_QR_IMAGE,
-					"the image holds several different QR codes; crop it to "
-					"one");
+			                "the image holds several different QR codes; crop it to "
+			                "one");
 			goto out;
 		}
 	}
@@ -92,8 +93,8 @@ out:
 
 /* ---- PNG: libpng's simplified API composes alpha on white and converts to gray ---- */
 
-static int png_to_gray(const unsigned char *data, size_t len, unsigned char **gray,
-		       size_t *width, size_t *height, struct ecert_error *err)
+static int png_to_gray(const unsigned char *data, size_t len, unsigned char **gray, size_t *width,
+                       size_t *height, struct ecert_error *err)
 {
 	png_image img;
 	png_color white = {255, 255, 255};
@@ -151,8 +152,8 @@ static void jpeg_message_cb(j_common_ptr cinfo, int level)
 	(void)level;
 }
 
-static int jpeg_to_gray(const unsigned char *data, size_t len, unsigned char **gray,
-			size_t *width, size_t *height, struct ecert_error *err)
+static int jpeg_to_gray(const unsigned char *data, size_t len, unsigned char **gray, size_t *width,
+                        size_t *height, struct ecert_error *err)
 {
 	struct jpeg_decompress_struct cinfo;
 	struct jpeg_ctx ctx;
@@ -185,8 +186,8 @@ static int jpeg_to_gray(const unsigned char *data, size_t len, unsigned char **g
 	cinfo.out_color_space = JCS_GRAYSCALE;
 	jpeg_start_decompress(&cinfo);
 	if (cinfo.output_components != 1 || cinfo.output_width != w || cinfo.output_height != h) {
-		rc = ecert_fail(err, ECERT_ERR_QR_IMAGE, "JPEG did not decode to %zux%zu gray",
-				w, h);
+		rc = ecert_fail(err, ECERT_ERR_QR_IMAGE, "JPEG did not decode to %zux%zu gray", w,
+		                h);
 		goto out;
 	}
 	pix = ecert_malloc(w * h);
@@ -214,7 +215,7 @@ out:
 }
 
 int ecert_qrscan_memory(const unsigned char *data, size_t len, struct ecert_buf *out,
-			struct ecert_error *err)
+                        struct ecert_error *err)
 {
 	unsigned char *gray = NULL;
 	size_t width = 0, height = 0;
@@ -223,7 +224,7 @@ int ecert_qrscan_memory(const unsigned char *data, size_t len, struct ecert_buf 
 	if (len >= sizeof(png_signature) && memcmp(data, png_signature, sizeof(png_signature)) == 0)
 		rc = png_to_gray(data, len, &gray, &width, &height, err);
 	else if (len >= sizeof(jpeg_signature) &&
-		 memcmp(data, jpeg_signature, sizeof(jpeg_signature)) == 0)
+	         memcmp(data, jpeg_signature, sizeof(jpeg_signature)) == 0)
 		rc = jpeg_to_gray(data, len, &gray, &width, &height, err);
 	else
 		rc = ecert_fail(err, ECERT_ERR_QR_IMAGE, "not a PNG or JPEG image");
@@ -241,7 +242,7 @@ int ecert_qrscan_file(const char *path, struct ecert_buf *out, struct ecert_erro
 	rc = ecert_file_read(path, ECERT_QR_IMAGE_FILE_MAX, &img, err);
 	if (rc == ECERT_ERR_JSON_SIZE)
 		rc = ecert_fail(err, ECERT_ERR_QR_IMAGE, "image file larger than %zu bytes",
-				ECERT_QR_IMAGE_FILE_MAX);
+		                ECERT_QR_IMAGE_FILE_MAX);
 	if (rc == ECERT_OK) {
 		rc = ecert_qrscan_memory(img.data, img.len, out, err);
 		if (rc != ECERT_OK)

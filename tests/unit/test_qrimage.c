@@ -78,8 +78,7 @@ static uint32_t be32(const unsigned char *p)
 }
 
 /* The data of the first chunk of `type` in a PNG, or NULL. */
-static const unsigned char *png_chunk(const struct ecert_buf *png, const char *type,
-				      uint32_t *len)
+static const unsigned char *png_chunk(const struct ecert_buf *png, const char *type, uint32_t *len)
 {
 	size_t off = 8;
 
@@ -127,7 +126,7 @@ static void gray_to_png(const unsigned char *pix, unsigned w, unsigned h, struct
 }
 
 static void gray_to_jpeg(const unsigned char *pix, unsigned w, unsigned h, int quality,
-			 struct ecert_buf *out)
+                         struct ecert_buf *out)
 {
 	struct jpeg_compress_struct c;
 	struct jpeg_error_mgr jerr;
@@ -156,7 +155,7 @@ static void gray_to_jpeg(const unsigned char *pix, unsigned w, unsigned h, int q
 }
 
 static double sample(const unsigned char *src, unsigned w, unsigned h, double x, double y,
-		     double outside)
+                     double outside)
 {
 	int x0 = (int)floor(x), y0 = (int)floor(y);
 	double fx = x - x0, fy = y - y0, v[4];
@@ -166,8 +165,8 @@ static double sample(const unsigned char *src, unsigned w, unsigned h, double x,
 		xi = x0 + (k & 1);
 		yi = y0 + (k >> 1);
 		v[k] = xi < 0 || yi < 0 || xi >= (int)w || yi >= (int)h
-			       ? outside
-			       : src[(size_t)yi * w + (size_t)xi];
+		           ? outside
+		           : src[(size_t)yi * w + (size_t)xi];
 	}
 	return (v[0] * (1 - fx) + v[1] * fx) * (1 - fy) + (v[2] * (1 - fx) + v[3] * fx) * fy;
 }
@@ -176,7 +175,7 @@ static double sample(const unsigned char *src, unsigned w, unsigned h, double x,
  * on paper (gray 215, ink 45) lying on a gray table (120), lit unevenly (darker to the
  * right and bottom by up to 30), slightly blurred (3x3 box), with noise. */
 static unsigned char *photo(const unsigned char *src, unsigned sw, unsigned sh, double scale,
-			    double degrees)
+                            double degrees)
 {
 	unsigned char *img = malloc((size_t)PHOTO_W * PHOTO_H);
 	double *tmp = malloc(sizeof(double) * PHOTO_W * PHOTO_H);
@@ -196,7 +195,8 @@ static unsigned char *photo(const unsigned char *src, unsigned sw, unsigned sh, 
 			if (sx < -margin || sy < -margin || sx > sw + margin || sy > sh + margin)
 				v = 120.0; /* the table */
 			else
-				v = 45.0 + sample(src, sw, sh, sx, sy, 255.0) * (215.0 - 45.0) / 255.0;
+				v = 45.0 +
+				    sample(src, sw, sh, sx, sy, 255.0) * (215.0 - 45.0) / 255.0;
 			tmp[(size_t)y * PHOTO_W + (size_t)x] = v;
 		}
 	}
@@ -208,13 +208,15 @@ static unsigned char *photo(const unsigned char *src, unsigned sw, unsigned sh, 
 				for (i = -1; i <= 1; i++)
 					if (x + i >= 0 && x + i < PHOTO_W && y + j >= 0 &&
 					    y + j < PHOTO_H) {
-						sum += tmp[(size_t)(y + j) * PHOTO_W + (size_t)(x + i)];
+						sum += tmp[(size_t)(y + j) * PHOTO_W +
+						           (size_t)(x + i)];
 						n++;
 					}
 			v = sum / n - 30.0 * (x + y) / (PHOTO_W + PHOTO_H) +
 			    (double)(rnd() % (2 * NOISE + 1)) - NOISE;
-			img[(size_t)y * PHOTO_W + (size_t)x] =
-				(unsigned char)(v < 0 ? 0 : v > 255 ? 255 : v);
+			img[(size_t)y * PHOTO_W + (size_t)x] = (unsigned char)(v < 0     ? 0
+			                                                       : v > 255 ? 255
+			                                                                 : v);
 		}
 	}
 	free(tmp);
@@ -226,19 +228,18 @@ static unsigned char *photo(const unsigned char *src, unsigned sw, unsigned sh, 
 static void test_png_round_trip(void **state)
 {
 	static const char *const names[] = {"title-engineering.json", "title-pathway.json",
-					    "skill-welder.json"};
+	                                    "skill-welder.json"};
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		struct ecert_buf text = ECERT_BUF_INIT, png = ECERT_BUF_INIT,
-				 back = ECERT_BUF_INIT;
+		struct ecert_buf text = ECERT_BUF_INIT, png = ECERT_BUF_INIT, back = ECERT_BUF_INIT;
 		struct ecert_error e;
 
 		payload_of(names[i], &text);
 		ecert_error_clear(&e);
 		assert_int_equal(ecert_qrimage_png((char *)text.data, text.len, NULL, &png, &e),
-				 ECERT_OK);
+		                 ECERT_OK);
 		assert_int_equal(scan(png.data, png.len, &back), ECERT_OK);
 		assert_int_equal(back.len, text.len);
 		assert_memory_equal(back.data, text.data, text.len);
@@ -260,12 +261,11 @@ static void test_png_format(void **state)
 	(void)state;
 	payload_of("title-agriculture.json", &text);
 	ecert_error_clear(&e);
-	assert_int_equal(ecert_qrimage_version((char *)text.data, text.len, ECERT_QR_ECC_M,
-					       &version, &e),
-			 ECERT_OK);
+	assert_int_equal(
+	    ecert_qrimage_version((char *)text.data, text.len, ECERT_QR_ECC_M, &version, &e),
+	    ECERT_OK);
 	modules = (uint32_t)(17 + 4 * version + 2 * ECERT_QR_QUIET_ZONE);
-	assert_int_equal(ecert_qrimage_png((char *)text.data, text.len, &opts, &png, &e),
-			 ECERT_OK);
+	assert_int_equal(ecert_qrimage_png((char *)text.data, text.len, &opts, &png, &e), ECERT_OK);
 	assert_memory_equal(png.data, "\x89PNG\r\n\x1a\n", 8);
 	c = png_chunk(&png, "IHDR", &len);
 	assert_non_null(c);
@@ -286,8 +286,7 @@ static void test_png_format(void **state)
 
 	/* a larger module: the image grows, and still scans */
 	opts.module_px = 10;
-	assert_int_equal(ecert_qrimage_png((char *)text.data, text.len, &opts, &png, &e),
-			 ECERT_OK);
+	assert_int_equal(ecert_qrimage_png((char *)text.data, text.len, &opts, &png, &e), ECERT_OK);
 	c = png_chunk(&png, "IHDR", &len);
 	assert_non_null(c);
 	assert_int_equal(be32(c), modules * 10);
@@ -314,8 +313,7 @@ static void test_png_quiet_zone(void **state)
 	(void)state;
 	payload_of("skill-lathe.json", &text);
 	ecert_error_clear(&e);
-	assert_int_equal(ecert_qrimage_png((char *)text.data, text.len, NULL, &png, &e),
-			 ECERT_OK);
+	assert_int_equal(ecert_qrimage_png((char *)text.data, text.len, NULL, &png, &e), ECERT_OK);
 	pix = png_gray(&png, &w, &h);
 	for (y = 0; y < h; y++)
 		for (x = 0; x < w; x++)
@@ -344,10 +342,9 @@ static void test_svg(void **state)
 	payload_of("title-electrical.json", &text);
 	ecert_error_clear(&e);
 	assert_int_equal(ecert_qrimage_version((char *)text.data, text.len, 0, &version, &e),
-			 ECERT_OK);
+	                 ECERT_OK);
 	modules = (unsigned)(17 + 4 * version + 2 * ECERT_QR_QUIET_ZONE);
-	assert_int_equal(ecert_qrimage_svg((char *)text.data, text.len, NULL, &svg, &e),
-			 ECERT_OK);
+	assert_int_equal(ecert_qrimage_svg((char *)text.data, text.len, NULL, &svg, &e), ECERT_OK);
 	p = strstr((char *)svg.data, "viewBox=\"");
 	assert_non_null(p);
 	assert_int_equal(sscanf(p, "viewBox=\"%u %u %u %u\"", &n1, &n2, &n3, &n4), 4);
@@ -360,7 +357,7 @@ static void test_svg(void **state)
 	assert_non_null(p);
 	assert_int_equal(sscanf(p, "width=\"%u.%umm\"", &mm, &hundredths), 2);
 	assert_int_equal(mm * 100 + hundredths,
-			 (modules * ECERT_QR_MODULE_PX_DEFAULT * 2540 + 150) / 300);
+	                 (modules * ECERT_QR_MODULE_PX_DEFAULT * 2540 + 150) / 300);
 	snprintf(expect, sizeof(expect), "height=\"%u.%02umm\"", mm, hundredths);
 	assert_non_null(strstr((char *)svg.data, expect));
 	/* one path, explicitly unstroked */
@@ -388,7 +385,7 @@ static void test_svg(void **state)
 	}
 	assert_int_equal(*d, '"');
 	assert_int_equal(ecert_qrscan_gray(pix, modules * scale, modules * scale, &back, &e),
-			 ECERT_OK);
+	                 ECERT_OK);
 	assert_string_equal((char *)back.data, (char *)text.data);
 	free(pix);
 	ecert_buf_free(&text);
@@ -399,7 +396,7 @@ static void test_svg(void **state)
 static void test_ecc_levels(void **state)
 {
 	static const int levels[] = {ECERT_QR_ECC_L, ECERT_QR_ECC_M, ECERT_QR_ECC_Q,
-				     ECERT_QR_ECC_H};
+	                             ECERT_QR_ECC_H};
 	struct ecert_buf text = ECERT_BUF_INIT;
 	struct ecert_error e;
 	int v, last = 0, dflt;
@@ -412,24 +409,23 @@ static void test_ecc_levels(void **state)
 		struct ecert_buf png = ECERT_BUF_INIT, back = ECERT_BUF_INIT;
 		struct ecert_qrimage_opts opts = {levels[i], 0};
 
-		assert_int_equal(ecert_qrimage_version((char *)text.data, text.len, levels[i], &v,
-						       &e),
-				 ECERT_OK);
+		assert_int_equal(
+		    ecert_qrimage_version((char *)text.data, text.len, levels[i], &v, &e),
+		    ECERT_OK);
 		assert_true(v > last);
 		last = v;
 		assert_int_equal(ecert_qrimage_png((char *)text.data, text.len, &opts, &png, &e),
-				 ECERT_OK);
+		                 ECERT_OK);
 		assert_int_equal(scan(png.data, png.len, &back), ECERT_OK);
 		assert_string_equal((char *)back.data, (char *)text.data);
 		ecert_buf_free(&png);
 		ecert_buf_free(&back);
 	}
-	assert_int_equal(ecert_qrimage_version((char *)text.data, text.len, ECERT_QR_ECC_DEFAULT,
-					       &dflt, &e),
-			 ECERT_OK);
-	assert_int_equal(ecert_qrimage_version((char *)text.data, text.len, ECERT_QR_ECC_M, &v,
-					       &e),
-			 ECERT_OK);
+	assert_int_equal(
+	    ecert_qrimage_version((char *)text.data, text.len, ECERT_QR_ECC_DEFAULT, &dflt, &e),
+	    ECERT_OK);
+	assert_int_equal(ecert_qrimage_version((char *)text.data, text.len, ECERT_QR_ECC_M, &v, &e),
+	                 ECERT_OK);
 	assert_int_equal(dflt, v);
 	ecert_buf_free(&text);
 }
@@ -438,7 +434,7 @@ static void test_ecc_levels(void **state)
 static void test_typical_versions(void **state)
 {
 	static const char *const titles[] = {"title-engineering.json", "title-agriculture.json",
-					     "title-electrical.json"};
+	                                     "title-electrical.json"};
 	struct ecert_error e;
 	size_t i;
 	int v;
@@ -449,9 +445,9 @@ static void test_typical_versions(void **state)
 
 		payload_of(titles[i], &text);
 		ecert_error_clear(&e);
-		assert_int_equal(ecert_qrimage_version((char *)text.data, text.len,
-						       ECERT_QR_ECC_M, &v, &e),
-				 ECERT_OK);
+		assert_int_equal(
+		    ecert_qrimage_version((char *)text.data, text.len, ECERT_QR_ECC_M, &v, &e),
+		    ECERT_OK);
 		assert_true(v <= 15);
 		ecert_buf_free(&text);
 	}
@@ -486,7 +482,7 @@ static void test_render_errors(void **state)
 		assert_int_equal(ecert_buf_putc(&big, 'A'), ECERT_OK);
 	opts.ecc = ECERT_QR_ECC_H;
 	assert_int_equal(ecert_qrimage_png((char *)big.data, big.len, &opts, &out, &e),
-			 ECERT_ERR_QR_SIZE);
+	                 ECERT_ERR_QR_SIZE);
 	assert_int_equal(out.len, 0);
 	ecert_buf_free(&big);
 	ecert_buf_free(&out);
@@ -497,7 +493,7 @@ static void test_render_errors(void **state)
 static void test_photo_like(void **state)
 {
 	struct ecert_buf text = ECERT_BUF_INIT, png = ECERT_BUF_INIT, jpg = ECERT_BUF_INIT,
-			 png2 = ECERT_BUF_INIT, back = ECERT_BUF_INIT;
+	                 png2 = ECERT_BUF_INIT, back = ECERT_BUF_INIT;
 	struct ecert_error e;
 	unsigned char *src, *img;
 	unsigned w, h;
@@ -505,8 +501,7 @@ static void test_photo_like(void **state)
 	(void)state;
 	payload_of("title-engineering.json", &text);
 	ecert_error_clear(&e);
-	assert_int_equal(ecert_qrimage_png((char *)text.data, text.len, NULL, &png, &e),
-			 ECERT_OK);
+	assert_int_equal(ecert_qrimage_png((char *)text.data, text.len, NULL, &png, &e), ECERT_OK);
 	src = png_gray(&png, &w, &h);
 	img = photo(src, w, h, 0.83, 14.0);
 	/* as a JPEG from a phone */
@@ -564,7 +559,7 @@ static void test_no_code(void **state)
 static void test_garbage(void **state)
 {
 	struct ecert_buf text = ECERT_BUF_INIT, png = ECERT_BUF_INIT, jpg = ECERT_BUF_INIT,
-			 bad = ECERT_BUF_INIT, out = ECERT_BUF_INIT;
+	                 bad = ECERT_BUF_INIT, out = ECERT_BUF_INIT;
 	struct ecert_error e;
 	unsigned char *src;
 	unsigned w, h;
@@ -586,8 +581,7 @@ static void test_garbage(void **state)
 	/* real images cut short, or with a byte flipped in the header */
 	payload_of("skill-auto-repair.json", &text);
 	ecert_error_clear(&e);
-	assert_int_equal(ecert_qrimage_png((char *)text.data, text.len, NULL, &png, &e),
-			 ECERT_OK);
+	assert_int_equal(ecert_qrimage_png((char *)text.data, text.len, NULL, &png, &e), ECERT_OK);
 	src = png_gray(&png, &w, &h);
 	gray_to_jpeg(src, w, h, 90, &jpg);
 	for (cut = 8; cut < png.len; cut += png.len / 7)
@@ -619,7 +613,7 @@ static void test_bounds(void **state)
 	/* a 1-byte buffer claimed to be huge: rejected without reading it (ASan would see) */
 	assert_int_equal(ecert_qrscan_gray(&one, 6000, 6000, &out, &e), ECERT_ERR_QR_IMAGE);
 	assert_int_equal(ecert_qrscan_gray(&one, ECERT_QR_IMAGE_SIDE_MAX + 1, 1, &out, &e),
-			 ECERT_ERR_QR_IMAGE);
+	                 ECERT_ERR_QR_IMAGE);
 	assert_int_equal(ecert_qrscan_gray(&one, 0, 0, &out, &e), ECERT_ERR_QR_IMAGE);
 	/* real files one pixel wider than the bound */
 	row = malloc(w);
@@ -645,8 +639,7 @@ static void test_file(void **state)
 	(void)state;
 	payload_of("title-pathway.json", &text);
 	ecert_error_clear(&e);
-	assert_int_equal(ecert_qrimage_png((char *)text.data, text.len, NULL, &png, &e),
-			 ECERT_OK);
+	assert_int_equal(ecert_qrimage_png((char *)text.data, text.len, NULL, &png, &e), ECERT_OK);
 	snprintf(path, sizeof(path), "/tmp/ecert-test-qrimage-%ld.png", (long)getpid());
 	assert_int_equal(ecert_file_write_atomic(path, png.data, png.len, 0644, 0, &e), ECERT_OK);
 	assert_int_equal(ecert_qrscan_file(path, &out, &e), ECERT_OK);
@@ -679,8 +672,7 @@ static void test_alloc_failures(void **state)
 	(void)state;
 	payload_of("skill-lathe.json", &text);
 	ecert_error_clear(&e);
-	assert_int_equal(ecert_qrimage_png((char *)text.data, text.len, NULL, &png, &e),
-			 ECERT_OK);
+	assert_int_equal(ecert_qrimage_png((char *)text.data, text.len, NULL, &png, &e), ECERT_OK);
 	for (n = 0; n < 8 && rc != ECERT_OK; n++) {
 		struct ecert_buf out = ECERT_BUF_INIT, img = ECERT_BUF_INIT;
 
@@ -701,19 +693,13 @@ static void test_alloc_failures(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_png_round_trip),
-		cmocka_unit_test(test_png_format),
-		cmocka_unit_test(test_png_quiet_zone),
-		cmocka_unit_test(test_svg),
-		cmocka_unit_test(test_ecc_levels),
-		cmocka_unit_test(test_typical_versions),
-		cmocka_unit_test(test_render_errors),
-		cmocka_unit_test(test_photo_like),
-		cmocka_unit_test(test_no_code),
-		cmocka_unit_test(test_garbage),
-		cmocka_unit_test(test_bounds),
-		cmocka_unit_test(test_file),
-		cmocka_unit_test(test_alloc_failures),
+	    cmocka_unit_test(test_png_round_trip), cmocka_unit_test(test_png_format),
+	    cmocka_unit_test(test_png_quiet_zone), cmocka_unit_test(test_svg),
+	    cmocka_unit_test(test_ecc_levels),     cmocka_unit_test(test_typical_versions),
+	    cmocka_unit_test(test_render_errors),  cmocka_unit_test(test_photo_like),
+	    cmocka_unit_test(test_no_code),        cmocka_unit_test(test_garbage),
+	    cmocka_unit_test(test_bounds),         cmocka_unit_test(test_file),
+	    cmocka_unit_test(test_alloc_failures),
 	};
 	ecert_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);

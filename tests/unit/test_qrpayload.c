@@ -26,9 +26,9 @@
 #define BOMB_BYTES ((size_t)2 << 20)
 
 static const char *const typical[] = {
-	"title-engineering.json", "title-agriculture.json", "title-electrical.json",
-	"title-pathway.json",     "skill-lathe.json",       "skill-auto-repair.json",
-	"skill-welder.json",
+    "title-engineering.json", "title-agriculture.json", "title-electrical.json",
+    "title-pathway.json",     "skill-lathe.json",       "skill-auto-repair.json",
+    "skill-welder.json",
 };
 
 static void read_typical(const char *name, struct ecert_buf *out)
@@ -58,7 +58,7 @@ static void typical_jcs(const char *name, struct ecert_buf *jcs)
 
 /* zlib stream of `len` bytes of `data` (or `len` zeros if data is NULL) with `dict`. */
 static void deflate_with(const unsigned char *data, size_t len, const unsigned char *dict,
-			 size_t dict_len, struct ecert_buf *z)
+                         size_t dict_len, struct ecert_buf *z)
 {
 	static const unsigned char zeros[65536];
 	z_stream zs;
@@ -82,7 +82,7 @@ static void deflate_with(const unsigned char *data, size_t len, const unsigned c
 			zrc = deflate(&zs, flush);
 			assert_true(zrc == Z_OK || zrc == Z_STREAM_END || zrc == Z_BUF_ERROR);
 			assert_int_equal(ecert_buf_append(z, chunk, sizeof(chunk) - zs.avail_out),
-					 ECERT_OK);
+			                 ECERT_OK);
 		} while (zs.avail_out == 0);
 	} while (flush != Z_FINISH);
 	assert_int_equal(zrc, Z_STREAM_END);
@@ -138,14 +138,14 @@ static void test_round_trip_typical(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(typical) / sizeof(typical[0]); i++) {
 		struct ecert_buf jcs = ECERT_BUF_INIT, text = ECERT_BUF_INIT,
-				 text2 = ECERT_BUF_INIT, back = ECERT_BUF_INIT;
+		                 text2 = ECERT_BUF_INIT, back = ECERT_BUF_INIT;
 		struct ecert_error e;
 		cJSON *doc = NULL;
 
 		typical_jcs(typical[i], &jcs);
 		ecert_error_clear(&e);
 		assert_int_equal(ecert_json_parse((char *)jcs.data, jcs.len, NULL, &doc, &e),
-				 ECERT_OK);
+		                 ECERT_OK);
 		assert_int_equal(ecert_qr_encode(doc, &text, &e), ECERT_OK);
 		/* the document path and the bytes path give the same text */
 		assert_int_equal(ecert_qr_encode_bytes(jcs.data, jcs.len, 1, &text2, &e), ECERT_OK);
@@ -156,7 +156,7 @@ static void test_round_trip_typical(void **state)
 		/* only the QR alphanumeric set */
 		for (k = 0; k < text.len; k++)
 			assert_non_null(
-				strchr("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:", text.data[k]));
+			    strchr("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:", text.data[k]));
 		assert_int_equal(decode((char *)text.data, text.len, &back), ECERT_OK);
 		assert_int_equal(back.len, jcs.len);
 		assert_memory_equal(back.data, jcs.data, jcs.len);
@@ -177,14 +177,14 @@ static void test_dictionary_helps(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(typical) / sizeof(typical[0]); i++) {
 		struct ecert_buf jcs = ECERT_BUF_INIT, with = ECERT_BUF_INIT,
-				 without = ECERT_BUF_INIT;
+		                 without = ECERT_BUF_INIT;
 		struct ecert_error e;
 
 		typical_jcs(typical[i], &jcs);
 		ecert_error_clear(&e);
 		assert_int_equal(ecert_qr_encode_bytes(jcs.data, jcs.len, 1, &with, &e), ECERT_OK);
 		assert_int_equal(ecert_qr_encode_bytes(jcs.data, jcs.len, 0, &without, &e),
-				 ECERT_OK);
+		                 ECERT_OK);
 		assert_true(with.len * 10 < without.len * 7);
 		ecert_buf_free(&jcs);
 		ecert_buf_free(&with);
@@ -200,7 +200,7 @@ static void test_appends(void **state)
 	(void)state;
 	ecert_error_clear(&e);
 	assert_int_equal(ecert_qr_encode_bytes((const unsigned char *)"{}", 2, 1, &text, &e),
-			 ECERT_OK);
+	                 ECERT_OK);
 	assert_int_equal(ecert_buf_puts(&out, "head:"), ECERT_OK);
 	assert_int_equal(decode((char *)text.data, text.len, &out), ECERT_OK);
 	assert_int_equal(out.len, 7);
@@ -221,9 +221,8 @@ static void test_prefix(void **state)
 
 	(void)state;
 	ecert_error_clear(&e);
-	assert_int_equal(ecert_qr_encode_bytes((const unsigned char *)"{\"a\":1}", 7, 1, &text,
-					       &e),
-			 ECERT_OK);
+	assert_int_equal(ecert_qr_encode_bytes((const unsigned char *)"{\"a\":1}", 7, 1, &text, &e),
+	                 ECERT_OK);
 	assert_int_equal(decode_str((char *)text.data), ECERT_OK);
 	body = (char *)text.data + 4;
 	assert_int_equal(ecert_buf_printf(&z, "EC2:%s", body), ECERT_OK);
@@ -256,9 +255,8 @@ static void test_scanner_whitespace(void **state)
 
 	(void)state;
 	ecert_error_clear(&e);
-	assert_int_equal(ecert_qr_encode_bytes((const unsigned char *)"[1,2,3]", 7, 1, &text,
-					       &e),
-			 ECERT_OK);
+	assert_int_equal(ecert_qr_encode_bytes((const unsigned char *)"[1,2,3]", 7, 1, &text, &e),
+	                 ECERT_OK);
 	len = text.len;
 	for (i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
 		text.len = len;
@@ -422,7 +420,7 @@ static void test_wrong_dictionary(void **state)
 static void test_document_bound(void **state)
 {
 	struct ecert_buf doc = ECERT_BUF_INIT, text = ECERT_BUF_INIT, out = ECERT_BUF_INIT,
-			 z = ECERT_BUF_INIT;
+	                 z = ECERT_BUF_INIT;
 	struct ecert_error e;
 	size_t i, dlen;
 	const unsigned char *dict = ecert_qr_dictionary(&dlen);
@@ -432,15 +430,14 @@ static void test_document_bound(void **state)
 		assert_int_equal(ecert_buf_putc(&doc, "[1,2]"[i % 5]), ECERT_OK);
 	/* exactly the bound: fine both ways */
 	ecert_error_clear(&e);
-	assert_int_equal(ecert_qr_encode_bytes(doc.data, ECERT_QR_DOC_MAX, 1, &text, &e),
-			 ECERT_OK);
+	assert_int_equal(ecert_qr_encode_bytes(doc.data, ECERT_QR_DOC_MAX, 1, &text, &e), ECERT_OK);
 	assert_int_equal(decode((char *)text.data, text.len, &out), ECERT_OK);
 	assert_int_equal(out.len, ECERT_QR_DOC_MAX);
 	assert_memory_equal(out.data, doc.data, ECERT_QR_DOC_MAX);
 	/* one byte more: the encoder refuses, and so does the decoder for a hand-made stream */
 	text.len = 0;
 	assert_int_equal(ecert_qr_encode_bytes(doc.data, ECERT_QR_DOC_MAX + 1, 1, &text, &e),
-			 ECERT_ERR_QR_SIZE);
+	                 ECERT_ERR_QR_SIZE);
 	assert_int_equal(text.len, 0);
 	deflate_with(doc.data, ECERT_QR_DOC_MAX + 1, dict, dlen, &z);
 	make_text(&z, &text);
@@ -512,21 +509,21 @@ static void test_alloc_failures(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dictionary_frozen),
-		cmocka_unit_test(test_round_trip_typical),
-		cmocka_unit_test(test_dictionary_helps),
-		cmocka_unit_test(test_appends),
-		cmocka_unit_test(test_prefix),
-		cmocka_unit_test(test_scanner_whitespace),
-		cmocka_unit_test(test_bad_base45),
-		cmocka_unit_test(test_too_long_text),
-		cmocka_unit_test(test_truncated),
-		cmocka_unit_test(test_every_character_flipped),
-		cmocka_unit_test(test_trailing_garbage),
-		cmocka_unit_test(test_wrong_dictionary),
-		cmocka_unit_test(test_document_bound),
-		cmocka_unit_test(test_zip_bomb),
-		cmocka_unit_test(test_alloc_failures),
+	    cmocka_unit_test(test_dictionary_frozen),
+	    cmocka_unit_test(test_round_trip_typical),
+	    cmocka_unit_test(test_dictionary_helps),
+	    cmocka_unit_test(test_appends),
+	    cmocka_unit_test(test_prefix),
+	    cmocka_unit_test(test_scanner_whitespace),
+	    cmocka_unit_test(test_bad_base45),
+	    cmocka_unit_test(test_too_long_text),
+	    cmocka_unit_test(test_truncated),
+	    cmocka_unit_test(test_every_character_flipped),
+	    cmocka_unit_test(test_trailing_garbage),
+	    cmocka_unit_test(test_wrong_dictionary),
+	    cmocka_unit_test(test_document_bound),
+	    cmocka_unit_test(test_zip_bomb),
+	    cmocka_unit_test(test_alloc_failures),
 	};
 	ecert_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -35,23 +35,23 @@ enum ecert_qr_ecc {
 struct ecert_qrimage_opts {
 	int ecc;            /* enum ecert_qr_ecc */
 	unsigned module_px; /* pixels per module in the PNG, and the SVG's module size at
-			       ECERT_QR_DPI; 0 = default, else MIN..MAX */
+	                       ECERT_QR_DPI; 0 = default, else MIN..MAX */
 };
 
 /* The QR version (1..40) `text` needs at error correction `ecc` in alphanumeric mode.
  * Errors: ECERT_ERR_ARG (a character outside the QR alphanumeric set, bad ecc),
  * ECERT_ERR_QR_SIZE (does not fit version 40), ECERT_ERR_NOMEM. */
 int ecert_qrimage_version(const char *text, size_t len, int ecc, int *version,
-			  struct ecert_error *err);
+                          struct ecert_error *err);
 
 /* Append a PNG of the QR code of `text` to out. Errors as ecert_qrimage_version, plus
  * ECERT_ERR_ARG for a module size out of range. On failure out is unchanged. */
 int ecert_qrimage_png(const char *text, size_t len, const struct ecert_qrimage_opts *opts,
-		      struct ecert_buf *out, struct ecert_error *err);
+                      struct ecert_buf *out, struct ecert_error *err);
 
 /* Append an SVG document of the QR code of `text` to out (UTF-8). Errors and ownership as
  * ecert_qrimage_png. */
 int ecert_qrimage_svg(const char *text, size_t len, const struct ecert_qrimage_opts *opts,
-		      struct ecert_buf *out, struct ecert_error *err);
+                      struct ecert_buf *out, struct ecert_error *err);
 
 #endif

@@ -31,11 +31,11 @@ int ecert_qrscan_file(const char *path, struct ecert_buf *out, struct ecert_erro
 
 /* Same from an image in memory (the format is told by its signature). */
 int ecert_qrscan_memory(const unsigned char *data, size_t len, struct ecert_buf *out,
-			struct ecert_error *err);
+                        struct ecert_error *err);
 
 /* Scan 8-bit gray pixels (row-major, width*height bytes, 0 = black). Dimensions are bounded
  * as above. */
-int ecert_qrscan_gray(const unsigned char *gray, size_t width, size_t height,
-		      struct ecert_buf *out, struct ecert_error *err);
+int ecert_qrscan_gray(const unsigned char *gray, size_t width, size_t height, struct ecert_buf *out,
+                      struct ecert_error *err);
 
 #endif

@@ -55,32 +55,32 @@ static int qr_make(const char *text, size_t len, int ecc, QRcode **out, struct e
 		return ecert_fail(err, ECERT_ERR_ARG, "nothing to encode in the QR code");
 	if (len > ECERT_QR_TEXT_MAX)
 		return ecert_fail(err, ECERT_ERR_QR_SIZE,
-				  "QR text is %zu characters, more than the %zu allowed", len,
-				  ECERT_QR_TEXT_MAX);
+		                  "QR text is %zu characters, more than the %zu allowed", len,
+		                  ECERT_QR_TEXT_MAX);
 	for (i = 0; i < len; i++)
 		if (text[i] == '\0' || !strchr(qr_alnum, text[i]))
 			return ecert_fail(err, ECERT_ERR_ARG,
-					  "QR text: byte 0x%02x at offset %zu is not in the QR "
-					  "alphanumeric set",
-					  (unsigned char)text[i], i);
+			                  "QR text: byte 0x%02x at offset %zu is not in the QR "
+			                  "alphanumeric set",
+			                  (unsigned char)text[i], i);
 	in = QRinput_new2(0, level);
 	if (!in)
 		return ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
 	if (QRinput_append(in, QR_MODE_AN, (int)len, (const unsigned char *)text) != 0) {
 		rc = ecert_fail(err, errno == ENOMEM ? ECERT_ERR_NOMEM : ECERT_ERR_ARG,
-				"libqrencode refused the text: %s", strerror(errno));
+		                "libqrencode refused the text: %s", strerror(errno));
 		goto out;
 	}
 	code = QRcode_encodeInput(in);
 	if (!code) {
 		if (errno == ERANGE)
 			rc = ecert_fail(err, ECERT_ERR_QR_SIZE,
-					"%zu characters do not fit a QR code at this error "
-					"correction level",
-					len);
+			                "%zu characters do not fit a QR code at this error "
+			                "correction level",
+			                len);
 		else
 			rc = ecert_fail(err, errno == ENOMEM ? ECERT_ERR_NOMEM : ECERT_ERR_ARG,
-					"libqrencode failed: %s", strerror(errno));
+			                "libqrencode failed: %s", strerror(errno));
 		goto out;
 	}
 	*out = code;
@@ -91,7 +91,7 @@ out:
 }
 
 int ecert_qrimage_version(const char *text, size_t len, int ecc, int *version,
-			  struct ecert_error *err)
+                          struct ecert_error *err)
 {
 	QRcode *code = NULL;
 	int rc = qr_make(text, len, ecc, &code, err);
@@ -103,15 +103,14 @@ int ecert_qrimage_version(const char *text, size_t len, int ecc, int *version,
 	return ECERT_OK;
 }
 
-static int module_px(const struct ecert_qrimage_opts *opts, unsigned *px,
-		     struct ecert_error *err)
+static int module_px(const struct ecert_qrimage_opts *opts, unsigned *px, struct ecert_error *err)
 {
 	*px = opts && opts->module_px ? opts->module_px : ECERT_QR_MODULE_PX_DEFAULT;
 	if (*px < ECERT_QR_MODULE_PX_MIN || *px > ECERT_QR_MODULE_PX_MAX)
 		return ecert_fail(err, ECERT_ERR_ARG,
-				  "module size %u px is outside %d..%d (0.5 mm at %d dpi is %d px)",
-				  *px, ECERT_QR_MODULE_PX_MIN, ECERT_QR_MODULE_PX_MAX, ECERT_QR_DPI,
-				  ECERT_QR_MODULE_PX_MIN);
+		                  "module size %u px is outside %d..%d (0.5 mm at %d dpi is %d px)",
+		                  *px, ECERT_QR_MODULE_PX_MIN, ECERT_QR_MODULE_PX_MAX, ECERT_QR_DPI,
+		                  ECERT_QR_MODULE_PX_MIN);
 	return ECERT_OK;
 }
 
@@ -197,7 +196,7 @@ static int write_png(const QRcode *code, unsigned px, struct png_ctx *ctx)
 	}
 	png_set_write_fn(png, ctx, png_write_cb, png_flush_cb);
 	png_set_IHDR(png, info, width, width, 1, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
-		     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+	             PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
 	png_set_pHYs(png, info, QR_PX_PER_METRE, QR_PX_PER_METRE, PNG_RESOLUTION_METER);
 	png_write_info(png, info);
 	for (y = 0; y < modules; y++) {
@@ -215,7 +214,7 @@ static int write_png(const QRcode *code, unsigned px, struct png_ctx *ctx)
 }
 
 int ecert_qrimage_png(const char *text, size_t len, const struct ecert_qrimage_opts *opts,
-		      struct ecert_buf *out, struct ecert_error *err)
+                      struct ecert_buf *out, struct ecert_error *err)
 {
 	struct ecert_buf png = ECERT_BUF_INIT;
 	struct png_ctx ctx;
@@ -233,7 +232,7 @@ int ecert_qrimage_png(const char *text, size_t len, const struct ecert_qrimage_o
 	ctx.out = &png;
 	if (write_png(code, px, &ctx) != 0) {
 		rc = ecert_fail(err, ctx.nomem ? ECERT_ERR_NOMEM : ECERT_ERR_ARG,
-				"cannot write the PNG: %s", ctx.msg);
+		                "cannot write the PNG: %s", ctx.msg);
 		goto out;
 	}
 	if (ecert_buf_append(out, png.data, png.len) != ECERT_OK) {
@@ -250,7 +249,7 @@ out:
 /* ---- SVG ---- */
 
 int ecert_qrimage_svg(const char *text, size_t len, const struct ecert_qrimage_opts *opts,
-		      struct ecert_buf *out, struct ecert_error *err)
+                      struct ecert_buf *out, struct ecert_error *err)
 {
 	struct ecert_buf svg = ECERT_BUF_INIT;
 	QRcode *code = NULL;
@@ -268,18 +267,18 @@ int ecert_qrimage_svg(const char *text, size_t len, const struct ecert_qrimage_o
 	 * arithmetic keeps the decimal point whatever the locale) */
 	hundredths = (modules * px * 2540u + ECERT_QR_DPI / 2u) / ECERT_QR_DPI;
 	ecert_buf_printf(&svg,
-			 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-			 "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
-			 "width=\"%u.%02umm\" height=\"%u.%02umm\" viewBox=\"0 0 %u %u\" "
-			 "shape-rendering=\"crispEdges\">\n"
-			 "<rect width=\"%u\" height=\"%u\" fill=\"#fff\" stroke=\"none\"/>\n"
-			 "<path fill=\"#000\" stroke=\"none\" d=\"",
-			 hundredths / 100u, hundredths % 100u, hundredths / 100u,
-			 hundredths % 100u, modules, modules, modules, modules);
+	                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	                 "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
+	                 "width=\"%u.%02umm\" height=\"%u.%02umm\" viewBox=\"0 0 %u %u\" "
+	                 "shape-rendering=\"crispEdges\">\n"
+	                 "<rect width=\"%u\" height=\"%u\" fill=\"#fff\" stroke=\"none\"/>\n"
+	                 "<path fill=\"#000\" stroke=\"none\" d=\"",
+	                 hundredths / 100u, hundredths % 100u, hundredths / 100u, hundredths % 100u,
+	                 modules, modules, modules, modules);
 	/* one path: a rectangle per horizontal run of dark modules. stroke="none" is the
 	 * default, but some renderers (ImageMagick's MSVG) stroke anyway and blot the code. */
 	for (y = 0; y < (int)modules; y++) {
-		for (x = 0; x < (int)modules; x += run > 0 ? run : 1) {
+		for (x = 0; x<(int)modules; x += run> 0 ? run : 1) {
 			run = 0;
 			while (x + run < (int)modules && dark(code, x + run, y))
 				run++;
