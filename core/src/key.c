@@ -308,13 +308,14 @@ static int ec_from_compressed(enum ecert_alg alg, const unsigned char *pt, EVP_P
 	EVP_PKEY *key = NULL;
 	OSSL_PARAM params[3];
 	unsigned char point[EC_COMPRESSED_LEN];
+	char group_sm2[] = "SM2", group_p256[] = "prime256v1";
 	int rc;
 
 	if (pt[0] != 2 && pt[0] != 3)
 		return ecert_fail(err, ECERT_ERR_KEY, "expected a compressed point (0x02/0x03)");
 	memcpy(point, pt, sizeof(point));
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
-						     alg == ECERT_ALG_SM2 ? "SM2" : "prime256v1", 0);
+						     alg == ECERT_ALG_SM2 ? group_sm2 : group_p256, 0);
 	params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point,
 						      sizeof(point));
 	params[2] = OSSL_PARAM_construct_end();

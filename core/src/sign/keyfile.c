@@ -14,6 +14,7 @@
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 
@@ -223,6 +224,10 @@ static int read_keyfile(const char *path, struct ecert_buf *out, struct ecert_er
 			goto out;
 		}
 	}
+	if (out->len == 0) {
+		rc = ecert_fail(err, ECERT_ERR_KEY, "empty file: not a key file");
+		goto out;
+	}
 	rc = ECERT_OK;
 out:
 	OPENSSL_cleanse(chunk, sizeof(chunk));
@@ -264,8 +269,9 @@ int ecert_key_load_private(const char *path, const struct ecert_passphrase *pp,
 	}
 	p8 = PKCS8_decrypt(enc, pp->data, (int)pp->len);
 	if (!p8) {
-		rc = ecert_ossl_fail(err, ECERT_ERR_PASSPHRASE,
-				     "cannot decrypt: wrong passphrase or damaged key file");
+		ERR_clear_error(); /* OpenSSL's padding/decoding detail says nothing more */
+		rc = ecert_fail(err, ECERT_ERR_PASSPHRASE,
+				"cannot decrypt: wrong passphrase or damaged key file");
 		goto where;
 	}
 	key = EVP_PKCS82PKEY(p8);

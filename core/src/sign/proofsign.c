@@ -215,12 +215,11 @@ int ecert_proof_sign(cJSON *doc, EVP_PKEY *key, const char *verification_method,
 		rc = ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	/* Put the proof in place (keeping any old one until we know the new one is good). */
+	/* Put the proof in place, keeping any old one until the new one is known good. The
+	 * swaps use the constant key (cJSON_AddItemToObjectCS): they cannot fail, so the
+	 * document is never left half-changed. */
 	old = cJSON_DetachItemFromObjectCaseSensitive(doc, "proof");
-	if (!cJSON_AddItemToObject(doc, "proof", proof)) {
-		rc = ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
-		goto restore;
-	}
+	cJSON_AddItemToObjectCS(doc, "proof", proof);
 	/* minisign's rule: after signing, verify with the public key before handing out. */
 	r = public_of(key, &pub, err);
 	if (r == ECERT_OK)
@@ -229,18 +228,13 @@ int ecert_proof_sign(cJSON *doc, EVP_PKEY *key, const char *verification_method,
 		ecert_error_prefix(err, "self-check of the new proof");
 		rc = r == ECERT_ERR_NOMEM ? r : ECERT_ERR_SIGNATURE;
 		cJSON_DetachItemViaPointer(doc, proof);
-		goto restore;
+		if (old)
+			cJSON_AddItemToObjectCS(doc, "proof", old);
+		old = NULL;
+		goto out;
 	}
 	proof = NULL; /* owned by doc */
-	cJSON_Delete(old);
-	old = NULL;
 	rc = ECERT_OK;
-	goto out;
-restore:
-	/* leave doc as it came: no half-made proof */
-	if (old && !cJSON_AddItemToObject(doc, "proof", old))
-		cJSON_Delete(old);
-	old = NULL;
 out:
 	cJSON_Delete(proof);
 	cJSON_Delete(old);
