@@ -11,6 +11,11 @@
 
 #include "ecert/alloc.h"
 #include "ecert/register.h"
+#include "ecert/statuslist.h"
+
+/* One register index per bit of the largest status list. */
+_Static_assert(ECERT_REGISTER_INDEX_MAX == (int64_t)ECERT_STATUSLIST_MAX_BITS,
+	       "register index bound and status list size differ");
 
 /* 'ECRT': marks the file as an ecert register (PRAGMA application_id). */
 #define REGISTER_APP_ID 0x45435254
