@@ -55,6 +55,8 @@
 #define ECERT_REGISTER_BUSY_MS 15000   /* wait this long for another writer */
 #define ECERT_REGISTER_INDEX_MAX ((int64_t)1 << 27) /* 16 MiB bitstring: statuslist.h */
 #define ECERT_REGISTER_SCHEMA_VERSION 1
+/* Most certificates in one ecert_register_reserve_batch / _commit_batch transaction. */
+#define ECERT_REGISTER_BATCH_MAX 4096
 
 /* open flags */
 #define ECERT_REGISTER_CREATE 1 /* create the file if it does not exist */
@@ -128,6 +130,28 @@ int ecert_register_reserve(struct ecert_register *reg, const struct ecert_regist
  * (unknown number), ECERT_ERR_EXISTS (already issued with another doc_hash), ECERT_ERR_DB. */
 int ecert_register_commit(struct ecert_register *reg, const char *number, const char *doc_hash,
 			  const char *issued_at, struct ecert_error *err);
+
+/* Steps (a) and (c) for several certificates in one transaction each, so that a batch pays
+ * one durable write (fsync) per group instead of one per certificate. All or nothing: on
+ * any error (as for the single calls; err->where names the number at fault) the
+ * transaction is rolled back and the register is unchanged. reserve_batch fills
+ * entries[i] / outcomes[i] (arrays of n) for reqs[i] only on success. A number given twice
+ * in one reserve batch is reserved once and then resumed. n at most
+ * ECERT_REGISTER_BATCH_MAX (ECERT_ERR_ARG); n = 0 does nothing. */
+int ecert_register_reserve_batch(struct ecert_register *reg,
+				 const struct ecert_register_request *reqs, size_t n,
+				 struct ecert_register_entry *entries,
+				 enum ecert_register_outcome *outcomes, struct ecert_error *err);
+
+struct ecert_register_commit_item {
+	const char *number;
+	const char *doc_hash; /* as for ecert_register_commit */
+};
+
+/* Commit several certificates issued at issued_at (NULL = now, UTC) in one transaction. */
+int ecert_register_commit_batch(struct ecert_register *reg,
+				const struct ecert_register_commit_item *items, size_t n,
+				const char *issued_at, struct ecert_error *err);
 
 /* Revoke `number` with a reason (non-empty, at most ECERT_REGISTER_REASON_MAX bytes) at
  * revoked_at (RFC 3339; NULL = now, UTC). A reserved row may be revoked too (its files

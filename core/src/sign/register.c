@@ -615,6 +615,97 @@ int ecert_register_commit(struct ecert_register *reg, const char *number, const 
 	return rc;
 }
 
+int ecert_register_reserve_batch(struct ecert_register *reg,
+				 const struct ecert_register_request *reqs, size_t n,
+				 struct ecert_register_entry *entries,
+				 enum ecert_register_outcome *outcomes, struct ecert_error *err)
+{
+	struct ecert_register_entry *tmp = NULL;
+	enum ecert_register_outcome *oc = NULL;
+	size_t i;
+	int rc;
+
+	if (!reg || (n && (!reqs || !entries || !outcomes)))
+		return ecert_fail(err, ECERT_ERR_ARG, "missing argument");
+	if (n == 0)
+		return ECERT_OK;
+	if (n > ECERT_REGISTER_BATCH_MAX)
+		return ecert_fail(err, ECERT_ERR_ARG, "more than %d certificates in one batch",
+				  ECERT_REGISTER_BATCH_MAX);
+	for (i = 0; i < n; i++)
+		if ((rc = request_ok(&reqs[i], err)) != ECERT_OK)
+			return rc;
+	tmp = ecert_calloc(n, sizeof(*tmp));
+	oc = ecert_calloc(n, sizeof(*oc));
+	if (!tmp || !oc) {
+		rc = ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	pthread_mutex_lock(&reg->lock);
+	rc = exec(reg, "BEGIN IMMEDIATE", "locking the register", err);
+	if (rc == ECERT_OK) {
+		for (i = 0; i < n && rc == ECERT_OK; i++)
+			rc = reserve_locked(reg, &reqs[i], &tmp[i], &oc[i], err);
+		if (rc == ECERT_OK)
+			rc = exec(reg, "COMMIT", "committing reservations", err);
+		if (rc != ECERT_OK)
+			rollback(reg);
+	}
+	pthread_mutex_unlock(&reg->lock);
+	if (rc == ECERT_OK) {
+		memcpy(entries, tmp, n * sizeof(*tmp));
+		memcpy(outcomes, oc, n * sizeof(*oc));
+	}
+out:
+	ecert_free(tmp);
+	ecert_free(oc);
+	return rc;
+}
+
+int ecert_register_commit_batch(struct ecert_register *reg,
+				const struct ecert_register_commit_item *items, size_t n,
+				const char *issued_at, struct ecert_error *err)
+{
+	char now[ECERT_REGISTER_TIME_MAX + 1];
+	size_t i;
+	int rc;
+
+	if (!reg || (n && !items))
+		return ecert_fail(err, ECERT_ERR_ARG, "missing argument");
+	if (n == 0)
+		return ECERT_OK;
+	if (n > ECERT_REGISTER_BATCH_MAX)
+		return ecert_fail(err, ECERT_ERR_ARG, "more than %d certificates in one batch",
+				  ECERT_REGISTER_BATCH_MAX);
+	for (i = 0; i < n; i++) {
+		if (!text_ok(items[i].number, ECERT_REGISTER_NUMBER_MAX))
+			return ecert_fail(err, ECERT_ERR_ARG,
+					  "certificate number missing or too long");
+		if (!hex_ok(items[i].doc_hash))
+			return fail_at(err, items[i].number, ECERT_ERR_ARG,
+				       "document hash is not %d lower-case hex digits",
+				       ECERT_REGISTER_HASH_HEX);
+	}
+	if (!issued_at) {
+		now_utc(now);
+		issued_at = now;
+	} else if (!text_ok(issued_at, ECERT_REGISTER_TIME_MAX)) {
+		return ecert_fail(err, ECERT_ERR_ARG, "issue time missing or too long");
+	}
+	pthread_mutex_lock(&reg->lock);
+	rc = exec(reg, "BEGIN IMMEDIATE", "locking the register", err);
+	if (rc == ECERT_OK) {
+		for (i = 0; i < n && rc == ECERT_OK; i++)
+			rc = commit_locked(reg, items[i].number, items[i].doc_hash, issued_at, err);
+		if (rc == ECERT_OK)
+			rc = exec(reg, "COMMIT", "committing issued certificates", err);
+		if (rc != ECERT_OK)
+			rollback(reg);
+	}
+	pthread_mutex_unlock(&reg->lock);
+	return rc;
+}
+
 static int revoke_locked(struct ecert_register *reg, const char *number, const char *reason,
 			 const char *revoked_at, struct ecert_error *err)
 {
