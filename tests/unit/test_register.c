@@ -594,6 +594,88 @@ static void test_threads(void **state)
 	ecert_register_close(reg);
 }
 
+/* Batches: one transaction for many reservations / commits, all or nothing. */
+static void test_batches(void **state)
+{
+	struct fixture *f = *state;
+	struct ecert_register *reg = open_new(f);
+	struct ecert_register_request rq[4];
+	struct ecert_register_entry e[4];
+	enum ecert_register_outcome oc[4];
+	struct ecert_register_commit_item ci[4];
+	struct ecert_error err;
+	int64_t n = -1;
+	int found = 0;
+
+	rq[0] = req("B1", HASH_1, KID_A);
+	rq[1] = req("B2", HASH_1, KID_A);
+	rq[2] = req("B3", HASH_2, KID_A);
+	rq[3] = req("B1", HASH_1, KID_A); /* the same number again: resumed */
+	ecert_error_clear(&err);
+	assert_int_equal(ecert_register_reserve_batch(reg, rq, 4, e, oc, &err), ECERT_OK);
+	assert_int_equal(oc[0], ECERT_REGISTER_NEW);
+	assert_int_equal(oc[1], ECERT_REGISTER_NEW);
+	assert_int_equal(oc[2], ECERT_REGISTER_NEW);
+	assert_int_equal(oc[3], ECERT_REGISTER_RESUME);
+	assert_int_equal(e[0].status_index, 0);
+	assert_int_equal(e[1].status_index, 1);
+	assert_int_equal(e[2].status_index, 2);
+	assert_int_equal(e[3].status_index, 0);
+
+	/* one refused request rolls the whole batch back */
+	rq[0] = req("B4", HASH_1, KID_A);
+	rq[1] = req("B2", HASH_2, KID_A); /* reserved for a different record */
+	memset(oc, 0, sizeof(oc));
+	ecert_error_clear(&err);
+	assert_int_equal(ecert_register_reserve_batch(reg, rq, 2, e, oc, &err), ECERT_ERR_EXISTS);
+	assert_string_equal(err.where, "B2");
+	assert_int_equal(oc[0], 0); /* outputs untouched */
+	assert_int_equal(ecert_register_lookup(reg, "B4", &e[0], &found, &err), ECERT_OK);
+	assert_int_equal(found, 0);
+	assert_int_equal(ecert_register_count(reg, NULL, &n, &err), ECERT_OK);
+	assert_int_equal(n, 3);
+
+	/* commit two; a bad item rolls the batch back */
+	ci[0].number = "B1";
+	ci[0].doc_hash = DOC_1;
+	ci[1].number = "NOPE";
+	ci[1].doc_hash = DOC_2;
+	ecert_error_clear(&err);
+	assert_int_equal(ecert_register_commit_batch(reg, ci, 2, NULL, &err), ECERT_ERR_INVALID);
+	assert_int_equal(ecert_register_lookup(reg, "B1", &e[0], &found, &err), ECERT_OK);
+	assert_int_equal(e[0].state, ECERT_REGISTER_RESERVED);
+	ci[1].number = "B3";
+	assert_int_equal(
+	    ecert_register_commit_batch(reg, ci, 2, "2025-07-01T02:00:00Z", &err), ECERT_OK);
+	assert_int_equal(ecert_register_lookup(reg, "B3", &e[0], &found, &err), ECERT_OK);
+	assert_int_equal(e[0].state, ECERT_REGISTER_ISSUED);
+	assert_string_equal(e[0].doc_hash, DOC_2);
+	assert_string_equal(e[0].issued_at, "2025-07-01T02:00:00Z");
+	/* again: a no-op */
+	assert_int_equal(ecert_register_commit_batch(reg, ci, 2, NULL, &err), ECERT_OK);
+
+	/* a rerun of the batch: issued rows are done, the reserved one resumes */
+	rq[0] = req("B1", HASH_1, KID_A);
+	rq[1] = req("B2", HASH_1, KID_A);
+	rq[2] = req("B3", HASH_2, KID_A);
+	assert_int_equal(ecert_register_reserve_batch(reg, rq, 3, e, oc, &err), ECERT_OK);
+	assert_int_equal(oc[0], ECERT_REGISTER_DONE);
+	assert_int_equal(oc[1], ECERT_REGISTER_RESUME);
+	assert_int_equal(oc[2], ECERT_REGISTER_DONE);
+	assert_int_equal(e[1].status_index, 1);
+
+	/* bounds and arguments */
+	assert_int_equal(ecert_register_reserve_batch(reg, rq, 0, e, oc, &err), ECERT_OK);
+	assert_int_equal(ecert_register_commit_batch(reg, ci, 0, NULL, &err), ECERT_OK);
+	assert_int_equal(ecert_register_reserve_batch(reg, rq, ECERT_REGISTER_BATCH_MAX + 1, e,
+						      oc, &err),
+			 ECERT_ERR_ARG);
+	assert_int_equal(ecert_register_reserve_batch(reg, NULL, 1, e, oc, &err), ECERT_ERR_ARG);
+	ci[0].doc_hash = "xyz";
+	assert_int_equal(ecert_register_commit_batch(reg, ci, 1, NULL, &err), ECERT_ERR_ARG);
+	ecert_register_close(reg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -608,6 +690,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_processes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batches, setup, teardown),
 	};
 	ecert_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);

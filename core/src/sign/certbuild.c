@@ -7,7 +7,12 @@
 #include "ecert/idnum.h"
 #include "ecert/jcs.h"
 #include "ecert/proof.h"
+#include "ecert/qrpayload.h"
+#include "ecert/schema.h"
+#include "ecert/sign.h"
 #include "ecert/statuslist.h"
+
+#define CERT_SCHEMA_FILE "certificate.schema.json"
 
 #define TIME_SIZE 26 /* ecert_time_format */
 #define HEX_DIGITS "0123456789abcdef"
@@ -226,7 +231,7 @@ int ecert_certbuild_hash_hex(const void *data, size_t len, char out[ECERT_CERTBU
 	return ECERT_OK;
 }
 
-int ecert_certbuild_record_hash(const cJSON *record, int kind,
+int ecert_certbuild_record_hash(const cJSON *record, int kind, const char *holder_digest,
 				char out[ECERT_CERTBUILD_HASH_SIZE], struct ecert_error *err)
 {
 	struct ecert_buf canon = ECERT_BUF_INIT;
@@ -234,8 +239,9 @@ int ecert_certbuild_record_hash(const cJSON *record, int kind,
 	cJSON *copy = NULL;
 	int rc;
 
-	if (!record || !out || !kind_name)
-		return ecert_fail(err, ECERT_ERR_ARG, "a record and its kind are needed");
+	if (!record || !out || !kind_name || !holder_digest || !*holder_digest)
+		return ecert_fail(err, ECERT_ERR_ARG,
+				  "a record, its kind and the holder digest are needed");
 	if (!cJSON_IsObject(record))
 		return ecert_fail(err, ECERT_ERR_SCHEMA, "a record must be a JSON object");
 	copy = cJSON_Duplicate(record, 1);
@@ -244,8 +250,10 @@ int ecert_certbuild_record_hash(const cJSON *record, int kind,
 		goto out;
 	}
 	cJSON_DeleteItemFromObjectCaseSensitive(copy, "idNumber");
+	cJSON_DeleteItemFromObjectCaseSensitive(copy, "idDigest");
 	cJSON_DeleteItemFromObjectCaseSensitive(copy, "kind");
-	if (!cJSON_AddStringToObject(copy, "kind", kind_name)) {
+	if (!cJSON_AddStringToObject(copy, "kind", kind_name) ||
+	    !cJSON_AddStringToObject(copy, "idDigest", holder_digest)) {
 		rc = ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
 		goto out;
 	}
@@ -255,5 +263,78 @@ int ecert_certbuild_record_hash(const cJSON *record, int kind,
 out:
 	cJSON_Delete(copy);
 	ecert_buf_free(&canon);
+	return rc;
+}
+
+void ecert_certbuild_output_free(struct ecert_certbuild_output *out)
+{
+	if (!out)
+		return;
+	ecert_buf_free(&out->json);
+	ecert_buf_free(&out->qr);
+	ecert_buf_free(&out->png);
+	ecert_buf_free(&out->svg);
+	out->doc_hash[0] = '\0';
+}
+
+/* The QR text must decode to exactly the document (never hand out a code that scans to
+ * something else). */
+static int qr_roundtrip(const struct ecert_buf *qr, const struct ecert_buf *json,
+			struct ecert_error *err)
+{
+	struct ecert_buf back = ECERT_BUF_INIT;
+	int rc = ecert_qr_decode((const char *)qr->data, qr->len, &back, err);
+
+	if (rc == ECERT_OK && (back.len != json->len || memcmp(back.data, json->data, json->len)))
+		rc = ecert_fail(err, ECERT_ERR_QR_INFLATE,
+				"the QR payload does not decode to the document");
+	ecert_buf_free(&back);
+	return rc;
+}
+
+int ecert_certbuild_issue(const cJSON *record, const struct ecert_record_info *info,
+			  const struct ecert_certbuild_params *params, EVP_PKEY *key,
+			  const char *verification_method, unsigned flags,
+			  const struct ecert_qrimage_opts *qr_opts,
+			  struct ecert_certbuild_output *out, struct ecert_error *err)
+{
+	char created[TIME_SIZE];
+	cJSON *doc = NULL;
+	int rc;
+
+	if (!out || !key || !params)
+		return ecert_fail(err, ECERT_ERR_ARG, "missing argument");
+	ecert_certbuild_output_free(out);
+	rc = ecert_certbuild_document(record, info, params, &doc, err);
+	if (rc != ECERT_OK)
+		goto out;
+	ecert_time_format(params->issued_at, 0, created);
+	rc = ecert_proof_sign(doc, key, verification_method, created, err);
+	if (rc != ECERT_OK)
+		goto out;
+	rc = ecert_schema_validate_named(CERT_SCHEMA_FILE, doc, err);
+	if (rc != ECERT_OK) {
+		ecert_error_prefix(err, "signed certificate");
+		goto out;
+	}
+	rc = ecert_jcs_serialize(doc, &out->json, err);
+	if (rc == ECERT_OK)
+		rc = ecert_certbuild_hash_hex(out->json.data, out->json.len, out->doc_hash, err);
+	if (rc != ECERT_OK || !(flags & (ECERT_CERTBUILD_QR_TEXT | ECERT_CERTBUILD_PNG |
+					  ECERT_CERTBUILD_SVG)))
+		goto out;
+	rc = ecert_qr_encode_bytes(out->json.data, out->json.len, 1, &out->qr, err);
+	if (rc == ECERT_OK)
+		rc = qr_roundtrip(&out->qr, &out->json, err);
+	if (rc == ECERT_OK && (flags & ECERT_CERTBUILD_PNG))
+		rc = ecert_qrimage_png((const char *)out->qr.data, out->qr.len, qr_opts, &out->png,
+				       err);
+	if (rc == ECERT_OK && (flags & ECERT_CERTBUILD_SVG))
+		rc = ecert_qrimage_svg((const char *)out->qr.data, out->qr.len, qr_opts, &out->svg,
+				       err);
+out:
+	cJSON_Delete(doc);
+	if (rc != ECERT_OK)
+		ecert_certbuild_output_free(out);
 	return rc;
 }
