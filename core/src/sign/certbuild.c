@@ -326,12 +326,10 @@ int ecert_certbuild_issue(const cJSON *record, const struct ecert_record_info *i
 	rc = ecert_qr_encode_bytes(out->json.data, out->json.len, 1, &out->qr, err);
 	if (rc == ECERT_OK)
 		rc = qr_roundtrip(&out->qr, &out->json, err);
-	if (rc == ECERT_OK && (flags & ECERT_CERTBUILD_PNG))
-		rc = ecert_qrimage_png((const char *)out->qr.data, out->qr.len, qr_opts, &out->png,
-				       err);
-	if (rc == ECERT_OK && (flags & ECERT_CERTBUILD_SVG))
-		rc = ecert_qrimage_svg((const char *)out->qr.data, out->qr.len, qr_opts, &out->svg,
-				       err);
+	if (rc == ECERT_OK && (flags & (ECERT_CERTBUILD_PNG | ECERT_CERTBUILD_SVG)))
+		rc = ecert_qrimage_render((const char *)out->qr.data, out->qr.len, qr_opts,
+					  (flags & ECERT_CERTBUILD_PNG) ? &out->png : NULL,
+					  (flags & ECERT_CERTBUILD_SVG) ? &out->svg : NULL, err);
 out:
 	cJSON_Delete(doc);
 	if (rc != ECERT_OK)
