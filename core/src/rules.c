@@ -1,5 +1,5 @@
 /* ecert — the pathway rules engine (DESIGN §6). The policy's numbers, lists and wording
- * live in schemas/rules/*.json; this file knows the kinds of rule and how each is decided. */
+ * live in schemas/rules/ and schemas/data/; this file knows the kinds of rule and how each is decided. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1189,6 +1189,7 @@ struct ctx {
 	int target_ord;
 	const struct ev_info *cand; /* the evidence being tried, NULL if none of its kind */
 	const char *series;         /* the title series the claim is about, or NULL */
+	char target[DISPLAY_MAX];   /* the target level as shown in messages */
 };
 
 static void read_evidence(const struct ecert_rules *r, const struct ecert_rules_claim *claim,
@@ -1502,7 +1503,7 @@ static void eval_level_table(const struct ctx *c, const struct rule *ru, int s2t
 	const struct row *lowest = NULL, *nearest = NULL;
 	const struct ev_info *in = c->cand;
 
-	vset(&o->v, "target", c->claim->target_level);
+	vset(&o->v, "target", c->target);
 	if (!in || in->ord < 0) {
 		set_out(o, ECERT_RULES_FAIL, "no_evidence");
 		return;
@@ -1591,7 +1592,7 @@ static void eval_green(const struct ctx *c, const struct rule *ru, struct outcom
 	/* best so far: 4 review (listed), 3 review (other province), 2 level too low, 1 unknown */
 	int best = 0;
 
-	vset(&o->v, "target", c->claim->target_level);
+	vset(&o->v, "target", c->target);
 	if (c->claim->n_awards == 0) {
 		set_out(o, ECERT_RULES_FAIL, "none");
 		return;
@@ -1726,7 +1727,7 @@ static void eval_next(const struct ctx *c, const struct rule *ru, struct outcome
 	int years = cJSON_GetObjectItemCaseSensitive(ru->params, "years")->valueint;
 
 	vset(&o->v, "code", c->claim->target_occupation_code);
-	vset(&o->v, "target", c->claim->target_level);
+	vset(&o->v, "target", c->target);
 	vsetf(&o->v, "requiredYears", "%d", years);
 	for (size_t i = 0; i < c->n; i++) {
 		const struct ev_info *in = &c->info[i];
@@ -2025,6 +2026,17 @@ int ecert_rules_evaluate(const struct ecert_rules *rules, const struct ecert_rul
 	} else {
 		want = ECERT_RULES_EVIDENCE_TITLE;
 		c.target_ord = skill_ord(rules, claim->target_level);
+	}
+	if (c.target_ord >= 0 && want == ECERT_RULES_EVIDENCE_TITLE) {
+		const struct skill_level *sl = skill_by_ord(rules, c.target_ord);
+
+		/* 技师（二级）, or just the name when level and name are the same (特级技师) */
+		if (sl && strcmp(sl->level, sl->name) != 0)
+			snprintf(c.target, sizeof(c.target), "%s（%s）", sl->name, sl->level);
+		else
+			copy_utf8(c.target, sizeof(c.target), sl ? sl->name : claim->target_level);
+	} else {
+		copy_utf8(c.target, sizeof(c.target), claim->target_level);
 	}
 	if (c.target_ord < 0) {
 		ecert_error_where(err, "target.level");
