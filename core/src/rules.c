@@ -2308,11 +2308,11 @@ int ecert_rules_result_text(const struct ecert_rules_result *result, const char 
 		const struct ecert_rules_finding *f = &result->findings[i];
 		int m = f->ok >= 0 && f->ok <= 2 ? f->ok : 0;
 
-		ecert_buf_printf(out, "  [%s] %s %s%s：%s\n", en ? mark_en[m] : mark_zh[m], f->clause,
+		ecert_buf_printf(out, "  [%s] %s %s%s%s%s\n", en ? mark_en[m] : mark_zh[m], f->clause,
 				 f->rule,
 				 f->superseded ? (en ? " (alternative not used)" : "（备选路径，未采用）") :
 						 "",
-				 en ? f->message_en : f->message_zh);
+				 en ? ": " : "：", en ? f->message_en : f->message_zh);
 	}
 	if (ecert_buf_ok(out) != ECERT_OK)
 		return ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
