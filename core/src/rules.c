@@ -7,10 +7,11 @@
 
 #include "ecert/alloc.h"
 #include "ecert/data.h"
+#include "ecert/domain.h"
 #include "ecert/json.h"
 #include "ecert/rules.h"
+#include "ecert/schema.h"
 
-#define LEVELS_MAX 16        /* entries of a level table */
 #define LEVEL_TEXT_MAX 64    /* bytes of a level as written ("三级/高级工") */
 #define VARS_MAX 16          /* placeholders set for one finding */
 #define VAL_MAX 1024         /* bytes of one placeholder value */
@@ -18,6 +19,9 @@
 #define KIND_KEYS_MAX 12     /* message keys one kind needs */
 #define DISPLAY_MAX 160      /* bytes of a level as shown in a message */
 #define YEARS_MAX 50         /* years in a rules table */
+#define RULES_SCHEMA "rules/rules.schema.json"
+#define TABLE_SCHEMA "rules/correspondence.schema.json"
+#define CLAIM_SCHEMA "claim.schema.json"
 
 /* ---- the kinds of rule ------------------------------------------------------------- */
 
@@ -92,23 +96,10 @@ struct rule {
 	const cJSON *messages;
 };
 
-struct skill_level {
-	const char *level; /* 三级 */
-	const char *name;  /* 高级工 */
-	int ord;
-};
-
-struct title_level {
-	const char *level; /* 助理级 */
-	const char *band;  /* 初级 */
-	int ord;
-};
-
 struct ecert_rules {
 	cJSON *doc;
 	cJSON *table;
-	cJSON *titles;
-	cJSON *skills;
+	struct ecert_domain *domain; /* title and skill ladders (data/titles.json …) */
 	const char *policy_id;
 	const char *document_number;
 	const char *version;
@@ -116,10 +107,6 @@ struct ecert_rules {
 	char effective_text[11];
 	struct rule rules[ECERT_RULES_MAX_RULES];
 	size_t n_rules;
-	struct skill_level skill[LEVELS_MAX];
-	size_t n_skill;
-	struct title_level title[LEVELS_MAX];
-	size_t n_title;
 };
 
 struct ecert_rules_result {
@@ -216,33 +203,39 @@ static int code_matches(const char *a, const char *b)
 	return strncmp(a, b, la) == 0 && b[la] == '-';
 }
 
-/* ---- levels ------------------------------------------------------------------------- */
+/* ---- levels (the ladders are the domain tables', see ecert/domain.h) --------------- */
 
-static int skill_ord_exact(const struct ecert_rules *r, const char *s, size_t n)
+/* One written form of a skill level (三级, 高级工, 三级/高级工); -1 if unknown. */
+static int skill_part(const struct ecert_rules *r, const char *s, size_t n,
+		      struct ecert_skill_level *out)
 {
-	for (size_t i = 0; i < r->n_skill; i++) {
-		const struct skill_level *l = &r->skill[i];
+	char buf[LEVEL_TEXT_MAX];
+	struct ecert_skill_level l;
+	struct ecert_error scratch;
 
-		if ((strlen(l->level) == n && memcmp(l->level, s, n) == 0) ||
-		    (strlen(l->name) == n && memcmp(l->name, s, n) == 0))
-			return l->ord;
-	}
-	return -1;
+	if (n == 0 || n >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (ecert_domain_skill_lookup(r->domain, buf, &l, &scratch) != ECERT_OK)
+		return -1;
+	if (out)
+		*out = l;
+	return l.ordinal;
 }
 
-/* A skill level as people write it: 三级, 高级工, 三级/高级工, 高级工（三级）, 高级工(三级).
- * Both parts of a compound form must name the same level. -1 if unknown. */
-static int skill_ord(const struct ecert_rules *r, const char *s)
+/* A skill level as people write it: 三级, 高级工, 三级/高级工, and also 高级工（三级） or
+ * 高级工(三级) as the policy does; both parts must name the same level. The ordinal
+ * (ecert/domain.h: 五级 1 … 一级 5, 特级技师 6, 首席技师 7), or -1 if unknown. */
+static int skill_level_of(const struct ecert_rules *r, const char *s, struct ecert_skill_level *out)
 {
-	static const char *const open[] = {"/", "（", "(", NULL};
-	static const char *const close[] = {"", "）", ")", NULL};
+	static const char *const open[] = {"（", "(", NULL};
+	static const char *const close[] = {"）", ")", NULL};
 	size_t n;
 
 	if (!s)
 		return -1;
 	n = strlen(s);
-	if (n == 0 || n >= LEVEL_TEXT_MAX)
-		return -1;
 	for (size_t k = 0; open[k]; k++) {
 		const char *p = strstr(s, open[k]);
 		const char *second;
@@ -255,78 +248,27 @@ static int skill_ord(const struct ecert_rules *r, const char *s)
 		n2 = strlen(second);
 		if (n2 < lc || strcmp(second + n2 - lc, close[k]) != 0)
 			return -1;
-		a = skill_ord_exact(r, s, (size_t)(p - s));
-		b = skill_ord_exact(r, second, n2 - lc);
+		a = skill_part(r, s, (size_t)(p - s), out);
+		b = skill_part(r, second, n2 - lc, NULL);
 		return a >= 0 && a == b ? a : -1;
 	}
-	return skill_ord_exact(r, s, n);
+	return skill_part(r, s, n, out);
 }
 
-/* The ordinal of the level right above ord on the skill ladder, or -1. */
-static int next_skill_ord(const struct ecert_rules *r, int ord)
+static int skill_ord(const struct ecert_rules *r, const char *s)
 {
-	int next = -1;
-
-	for (size_t i = 0; i < r->n_skill; i++)
-		if (r->skill[i].ord > ord && (next < 0 || r->skill[i].ord < next))
-			next = r->skill[i].ord;
-	return next;
+	return skill_level_of(r, s, NULL);
 }
 
-static const struct skill_level *skill_by_ord(const struct ecert_rules *r, int ord)
+/* A title level (员级 … 正高级) to its ordinal, -1 if unknown. */
+static int title_ord(const struct ecert_rules *r, const char *s)
 {
-	for (size_t i = 0; i < r->n_skill; i++)
-		if (r->skill[i].ord == ord)
-			return &r->skill[i];
-	return NULL;
-}
+	struct ecert_error scratch;
+	int ord;
 
-/* A title level: 员级 … 正高级. With band_ok, also a band (初级), which stands for its
- * lowest level ("初级及以上" includes 员级). -1 if unknown. */
-static int title_ord(const struct ecert_rules *r, const char *s, int band_ok)
-{
-	int best = -1;
-
-	if (!s)
+	if (!s || ecert_domain_title_level(r->domain, s, &ord, NULL, &scratch) != ECERT_OK)
 		return -1;
-	for (size_t i = 0; i < r->n_title; i++)
-		if (streq(r->title[i].level, s))
-			return r->title[i].ord;
-	if (!band_ok)
-		return -1;
-	for (size_t i = 0; i < r->n_title; i++)
-		if (streq(r->title[i].band, s) && (best < 0 || r->title[i].ord < best))
-			best = r->title[i].ord;
-	return best;
-}
-
-static const struct title_level *title_by_ord(const struct ecert_rules *r, int ord)
-{
-	for (size_t i = 0; i < r->n_title; i++)
-		if (r->title[i].ord == ord)
-			return &r->title[i];
-	return NULL;
-}
-
-/* A title name (工程师, 三级教练 …) from the series table, to its level ordinal; -1. */
-static int title_name_ord(const struct ecert_rules *r, const char *name)
-{
-	const cJSON *series, *s, *track, *names, *lv;
-
-	series = ecert_json_arr(r->titles, "series");
-	cJSON_ArrayForEach(s, series)
-	{
-		cJSON_ArrayForEach(track, ecert_json_arr(s, "tracks"))
-		{
-			names = ecert_json_obj(track, "titles");
-			cJSON_ArrayForEach(lv, names)
-			{
-				if (in_str_array(lv, name))
-					return title_ord(r, lv->string, 0);
-			}
-		}
-	}
-	return -1;
+	return ord;
 }
 
 /* ---- message templates -------------------------------------------------------------- */
@@ -488,61 +430,6 @@ static int load_tree(const char *path, const char *embedded, cJSON **out, struct
 	return rc;
 }
 
-static int load_skill_levels(struct ecert_rules *r, struct ecert_error *err)
-{
-	const cJSON *it;
-
-	cJSON_ArrayForEach(it, ecert_json_arr(r->skills, "levels"))
-	{
-		struct skill_level *l;
-		const cJSON *ord = cJSON_GetObjectItemCaseSensitive(it, "ordinal");
-
-		if (r->n_skill == LEVELS_MAX)
-			return ecert_fail(err, ECERT_ERR_SCHEMA, "more than %d skill levels",
-					  LEVELS_MAX);
-		l = &r->skill[r->n_skill];
-		l->level = ecert_json_str(it, "level");
-		l->name = ecert_json_str(it, "levelName");
-		if (!l->level || !l->name || !json_is_int(ord, 0, 100) ||
-		    strlen(l->level) >= LEVEL_TEXT_MAX || strlen(l->name) >= LEVEL_TEXT_MAX)
-			return ecert_fail(err, ECERT_ERR_SCHEMA,
-					  "levels[%zu] needs level, levelName and an integer ordinal",
-					  r->n_skill);
-		l->ord = ord->valueint;
-		r->n_skill++;
-	}
-	if (r->n_skill == 0)
-		return ecert_fail(err, ECERT_ERR_SCHEMA, "no skill levels");
-	return ECERT_OK;
-}
-
-static int load_title_levels(struct ecert_rules *r, struct ecert_error *err)
-{
-	const cJSON *it;
-
-	cJSON_ArrayForEach(it, ecert_json_arr(r->titles, "levels"))
-	{
-		struct title_level *l;
-		const cJSON *ord = cJSON_GetObjectItemCaseSensitive(it, "ordinal");
-
-		if (r->n_title == LEVELS_MAX)
-			return ecert_fail(err, ECERT_ERR_SCHEMA, "more than %d title levels",
-					  LEVELS_MAX);
-		l = &r->title[r->n_title];
-		l->level = ecert_json_str(it, "level");
-		l->band = ecert_json_str(it, "band");
-		if (!l->level || !l->band || !json_is_int(ord, 0, 100))
-			return ecert_fail(err, ECERT_ERR_SCHEMA,
-					  "levels[%zu] needs level, band and an integer ordinal",
-					  r->n_title);
-		l->ord = ord->valueint;
-		r->n_title++;
-	}
-	if (r->n_title == 0 || !ecert_json_arr(r->titles, "series"))
-		return ecert_fail(err, ECERT_ERR_SCHEMA, "no title levels or no series");
-	return ECERT_OK;
-}
-
 static int check_table(const cJSON *t, struct ecert_error *err)
 {
 	const cJSON *row, *occ;
@@ -592,7 +479,7 @@ static int check_level_table(const struct ecert_rules *r, const cJSON *p, struct
 	{
 		if (skill_ord(r, ecert_json_str(row, "skill")) < 0)
 			return bad_param(err, "a table row names an unknown skill level");
-		if (title_ord(r, ecert_json_str(row, "title"), 1) < 0)
+		if (title_ord(r, ecert_json_str(row, "title")) < 0)
 			return bad_param(err, "a table row names an unknown title level");
 		if (!json_is_int(cJSON_GetObjectItemCaseSensitive(row, "years"), 0, YEARS_MAX))
 			return bad_param(err, "a table row needs integer years");
@@ -612,7 +499,7 @@ static int check_green(const struct ecert_rules *r, const cJSON *p, struct ecert
 
 		if (!streq(scope, "national") && !streq(scope, "provincial"))
 			return bad_param(err, "a tier's scope must be national or provincial");
-		if (title_ord(r, ecert_json_str(tier, "maxLevel"), 0) < 0)
+		if (title_ord(r, ecert_json_str(tier, "maxLevel")) < 0)
 			return bad_param(err, "a tier's maxLevel is not a title level");
 		if (!ecert_json_arr(tier, "awards"))
 			return bad_param(err, "a tier needs awards");
@@ -627,7 +514,7 @@ static int check_green(const struct ecert_rules *r, const cJSON *p, struct ecert
 	other = ecert_json_obj(p, "otherProvinces");
 	if (!other)
 		return ECERT_OK;
-	if (title_ord(r, ecert_json_str(other, "maxLevel"), 0) < 0 ||
+	if (title_ord(r, ecert_json_str(other, "maxLevel")) < 0 ||
 	    !str_array_ok(ecert_json_arr(other, "suffixes"), 1) || !ecert_json_arr(other, "provinces"))
 		return bad_param(err, "otherProvinces needs maxLevel, provinces and suffixes");
 	cJSON_ArrayForEach(prov, ecert_json_arr(other, "provinces"))
@@ -693,7 +580,7 @@ static int check_params(const struct ecert_rules *r, struct rule *ru, struct ece
 		cJSON_ArrayForEach(it, ecert_json_arr(p, "thresholds"))
 		{
 			if (!ecert_json_str(it, "series") ||
-			    title_ord(r, ecert_json_str(it, "minLevel"), 1) < 0)
+			    title_ord(r, ecert_json_str(it, "minLevel")) < 0)
 				return bad_param(err, "a threshold needs series and a title minLevel");
 		}
 		break;
@@ -731,7 +618,7 @@ static int check_params(const struct ecert_rules *r, struct rule *ru, struct ece
 		cJSON_ArrayForEach(it, ecert_json_arr(p, "pairs"))
 		{
 			if (skill_ord(r, ecert_json_str(it, "skill")) < 0 ||
-			    title_ord(r, ecert_json_str(it, "title"), 0) < 0)
+			    title_ord(r, ecert_json_str(it, "title")) < 0)
 				return bad_param(err, "a pair needs a skill level and a title level");
 		}
 		break;
@@ -856,20 +743,23 @@ void ecert_rules_free(struct ecert_rules *rules)
 		return;
 	cJSON_Delete(rules->doc);
 	cJSON_Delete(rules->table);
-	cJSON_Delete(rules->titles);
-	cJSON_Delete(rules->skills);
+	ecert_domain_free(rules->domain);
 	ecert_free(rules);
 }
 
-/* Read one data file (or its embedded copy) and check it with `check`; errors name it. */
-static int load_file(struct ecert_rules *r, const char *path, const char *embedded, cJSON **tree,
+/* Read one data file (or its embedded copy), validate it against its JSON Schema, then
+ * check what the engine needs with `check`; errors name the file. */
+static int load_file(struct ecert_rules *r, const char *path, const char *embedded,
+		     const char *schema, cJSON **tree,
 		     int (*check)(struct ecert_rules *, struct ecert_error *), struct ecert_error *err)
 {
 	int rc = load_tree(path, embedded, tree, err);
 
 	if (rc != ECERT_OK)
 		return rc; /* the parser already named the file */
-	rc = check(r, err);
+	rc = ecert_schema_validate_named(schema, *tree, err);
+	if (rc == ECERT_OK)
+		rc = check(r, err);
 	if (rc != ECERT_OK)
 		ecert_error_prefix(err, "%s", path ? path : embedded);
 	return rc;
@@ -920,17 +810,13 @@ int ecert_rules_load(const struct ecert_rules_sources *src, struct ecert_rules *
 	if (!r)
 		return ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
 	/* the level tables first: the rules name levels and are checked against them */
-	rc = load_file(r, src->skills_path, ECERT_RULES_DEFAULT_SKILLS, &r->skills,
-		       load_skill_levels, err);
+	rc = ecert_domain_load(src->titles_path, src->skills_path, &r->domain, err);
 	if (rc == ECERT_OK)
-		rc = load_file(r, src->titles_path, ECERT_RULES_DEFAULT_TITLES, &r->titles,
-			       load_title_levels, err);
+		rc = load_file(r, src->table_path, ECERT_RULES_DEFAULT_TABLE, TABLE_SCHEMA,
+			       &r->table, check_table_file, err);
 	if (rc == ECERT_OK)
-		rc = load_file(r, src->table_path, ECERT_RULES_DEFAULT_TABLE, &r->table,
-			       check_table_file, err);
-	if (rc == ECERT_OK)
-		rc = load_file(r, src->rules_path, ECERT_RULES_DEFAULT_RULES, &r->doc,
-			       load_rules_file, err);
+		rc = load_file(r, src->rules_path, ECERT_RULES_DEFAULT_RULES, RULES_SCHEMA,
+			       &r->doc, load_rules_file, err);
 	if (rc != ECERT_OK) {
 		ecert_rules_free(r);
 		return rc;
@@ -960,27 +846,6 @@ struct ecert_date ecert_rules_effective_date(const struct ecert_rules *rules)
 }
 
 /* ---- the claim ---------------------------------------------------------------------- */
-
-/* Every member of obj must be in allowed (NULL-terminated). */
-static int only_keys(const cJSON *obj, const char *const *allowed, const char *what,
-		     struct ecert_error *err)
-{
-	const cJSON *m;
-
-	cJSON_ArrayForEach(m, obj)
-	{
-		size_t i;
-
-		for (i = 0; allowed[i]; i++)
-			if (streq(allowed[i], m->string))
-				break;
-		if (!allowed[i]) {
-			ecert_error_where(err, "%s%s", what, m->string);
-			return ecert_fail(err, ECERT_ERR_SCHEMA, "unexpected member");
-		}
-	}
-	return ECERT_OK;
-}
 
 static int need_str(const cJSON *obj, const char *key, const char *where, const char **out,
 		    struct ecert_error *err)
@@ -1014,14 +879,9 @@ static int opt_bool(const cJSON *decl, const char *key, int *out, struct ecert_e
 static int parse_declarations(const cJSON *decl, struct ecert_rules_claim *c,
 			      struct ecert_error *err)
 {
-	static const char *const keys[] = {"annualReviewsPassed", "unitRecommended", "frontLine",
-					   "awards", "technicalSchoolClass", "relatedDiploma", NULL};
 	const cJSON *v, *aw;
 	int rc;
 
-	rc = only_keys(decl, keys, "declarations.", err);
-	if (rc != ECERT_OK)
-		return rc;
 	v = cJSON_GetObjectItemCaseSensitive(decl, "annualReviewsPassed");
 	if (v) {
 		if (!json_is_int(v, 0, 3)) {
@@ -1069,11 +929,6 @@ static int parse_declarations(const cJSON *decl, struct ecert_rules_claim *c,
 int ecert_rules_claim_parse(const cJSON *claim, struct ecert_rules_claim *out,
 			    struct ecert_error *err)
 {
-	static const char *const top[] = {"type", "direction", "asOf", "applicant", "target",
-					  "evidence", "declarations", NULL};
-	static const char *const applicant_keys[] = {"name", "idNumber", NULL};
-	static const char *const title_target[] = {"series", "specialty", "level", NULL};
-	static const char *const skill_target[] = {"occupationCode", "occupation", "level", NULL};
 	struct ecert_rules_claim c;
 	const cJSON *applicant, *target, *evidence, *decl, *it;
 	const char *s;
@@ -1081,12 +936,15 @@ int ecert_rules_claim_parse(const cJSON *claim, struct ecert_rules_claim *out,
 
 	if (!claim || !out)
 		return ecert_fail(err, ECERT_ERR_ARG, "no claim");
+	/* The schema is the contract (unknown members, enums, bounds); what follows extracts
+	 * the facts, still checking each type it reads, and the values no schema can judge. */
+	rc = ecert_schema_validate_named(CLAIM_SCHEMA, claim, err);
+	if (rc != ECERT_OK)
+		return rc;
 	memset(&c, 0, sizeof(c));
 	c.annual_reviews_passed = c.unit_recommended = c.front_line = c.related_diploma = -1;
 	if (!cJSON_IsObject(claim))
 		return ecert_fail(err, ECERT_ERR_SCHEMA, "a claim is a JSON object");
-	if ((rc = only_keys(claim, top, "", err)) != ECERT_OK)
-		return rc;
 	if (!streq(ecert_json_str(claim, "type"), "CrossTrackClaim")) {
 		ecert_error_where(err, "type");
 		return ecert_fail(err, ECERT_ERR_SCHEMA, "\"CrossTrackClaim\" is required");
@@ -1112,8 +970,7 @@ int ecert_rules_claim_parse(const cJSON *claim, struct ecert_rules_claim *out,
 		ecert_error_where(err, "applicant");
 		return ecert_fail(err, ECERT_ERR_SCHEMA, "an object {name, idNumber} is required");
 	}
-	if ((rc = only_keys(applicant, applicant_keys, "applicant.", err)) != ECERT_OK ||
-	    (rc = need_str(applicant, "name", "applicant.", &c.applicant_name, err)) != ECERT_OK ||
+	if ((rc = need_str(applicant, "name", "applicant.", &c.applicant_name, err)) != ECERT_OK ||
 	    (rc = need_str(applicant, "idNumber", "applicant.", &c.applicant_id_number, err)) !=
 		    ECERT_OK)
 		return rc;
@@ -1123,14 +980,12 @@ int ecert_rules_claim_parse(const cJSON *claim, struct ecert_rules_claim *out,
 		return ecert_fail(err, ECERT_ERR_SCHEMA, "an object is required");
 	}
 	if (c.direction == ECERT_RULES_SKILL_TO_TITLE) {
-		if ((rc = only_keys(target, title_target, "target.", err)) != ECERT_OK ||
-		    (rc = need_str(target, "series", "target.", &c.target_series, err)) != ECERT_OK ||
+		if ((rc = need_str(target, "series", "target.", &c.target_series, err)) != ECERT_OK ||
 		    (rc = need_str(target, "specialty", "target.", &c.target_specialty, err)) !=
 			    ECERT_OK)
 			return rc;
 	} else {
-		if ((rc = only_keys(target, skill_target, "target.", err)) != ECERT_OK ||
-		    (rc = need_str(target, "occupationCode", "target.", &c.target_occupation_code,
+		if ((rc = need_str(target, "occupationCode", "target.", &c.target_occupation_code,
 				   err)) != ECERT_OK ||
 		    (rc = need_str(target, "occupation", "target.", &c.target_occupation, err)) !=
 			    ECERT_OK)
@@ -1196,45 +1051,46 @@ static void read_evidence(const struct ecert_rules *r, const struct ecert_rules_
 			  const struct ecert_rules_evidence *e, struct ev_info *in)
 {
 	const char *date;
-	struct ecert_error ignore;
+	struct ecert_error scratch;
 
 	memset(in, 0, sizeof(*in));
 	in->e = e;
 	in->ord = -1;
+	ecert_error_clear(&scratch);
 	if (e->kind == ECERT_RULES_EVIDENCE_SKILL) {
-		int by_name = skill_ord(r, e->level_name);
+		struct ecert_skill_level sl;
 
-		in->ord = skill_ord(r, e->skill_level);
 		date = e->certified_on;
-		if (in->ord < 0 || (e->level_name && by_name != in->ord)) {
-			in->bad_field = in->ord < 0 ? "level" : "levelName";
-			in->bad_value = in->ord < 0 ? e->skill_level : e->level_name;
-			in->ord = -1;
-		} else if (!e->occupation_code || !e->occupation) {
-			in->bad_field = "occupationCode";
-			in->bad_value = e->occupation_code;
-		}
-		if (e->level_name && !streq(e->level_name, e->skill_level) && in->ord >= 0)
-			snprintf(in->display, sizeof(in->display), "%s（%s）", e->level_name,
-				 e->skill_level);
-		else
-			copy_utf8(in->display, sizeof(in->display),
-				  e->skill_level ? e->skill_level : "?");
-		if (!in->bad_field && !e->certified_on) {
-			in->bad_field = "certifiedOn";
-			in->bad_value = NULL;
+		/* level and levelName must name the same rung of the ladder */
+		if (e->skill_level && e->level_name &&
+		    ecert_domain_skill_check(r->domain, e->skill_level, e->level_name, &sl,
+					     &scratch) == ECERT_OK)
+			in->ord = sl.ordinal;
+		else if (e->skill_level && !e->level_name)
+			in->ord = skill_level_of(r, e->skill_level, &sl);
+		if (in->ord < 0) {
+			in->bad_field = streq(scratch.where, "levelName") ? "levelName" : "level";
+			in->bad_value = streq(in->bad_field, "level") ? e->skill_level : e->level_name;
+			copy_utf8(in->display, sizeof(in->display), e->skill_level ? e->skill_level : "?");
+		} else {
+			if (strcmp(sl.level, sl.level_name) != 0)
+				snprintf(in->display, sizeof(in->display), "%s（%s）", sl.level_name,
+					 sl.level);
+			else
+				copy_utf8(in->display, sizeof(in->display), sl.level_name);
+			if (!e->occupation_code || !e->occupation) {
+				in->bad_field = e->occupation_code ? "occupation" : "occupationCode";
+				in->bad_value = NULL;
+			}
 		}
 	} else {
-		in->ord = title_ord(r, e->title_level, 0);
 		date = e->qualified_on;
+		in->ord = title_ord(r, e->title_level);
 		if (in->ord < 0) {
 			in->bad_field = "level";
 			in->bad_value = e->title_level;
 		} else if (!e->series || !e->specialty) {
 			in->bad_field = e->series ? "specialty" : "series";
-			in->bad_value = NULL;
-		} else if (!e->qualified_on) {
-			in->bad_field = "qualifiedOn";
 			in->bad_value = NULL;
 		}
 		if (e->title_name && in->ord >= 0)
@@ -1244,7 +1100,7 @@ static void read_evidence(const struct ecert_rules *r, const struct ecert_rules_
 			copy_utf8(in->display, sizeof(in->display),
 				  e->title_level ? e->title_level : "?");
 	}
-	if (date && ecert_date_parse(date, &in->date, &ignore) != ECERT_OK && !in->bad_field) {
+	if (!in->bad_field && (!date || ecert_date_parse(date, &in->date, &scratch) != ECERT_OK)) {
 		in->bad_field = e->kind == ECERT_RULES_EVIDENCE_SKILL ? "certifiedOn" : "qualifiedOn";
 		in->bad_value = date;
 	}
@@ -1483,9 +1339,12 @@ static size_t read_rows(const struct ecert_rules *r, const cJSON *table, int s2t
 
 		if (n == cap)
 			break;
-		rows[n].have = s2t ? skill_ord(r, skill) : title_ord(r, title, 1);
-		rows[n].give = s2t ? title_ord(r, title, 1) : skill_ord(r, skill);
-		rows[n].have_name = s2t ? skill : title;
+		rows[n].have = s2t ? skill_ord(r, skill) : title_ord(r, title);
+		rows[n].give = s2t ? title_ord(r, title) : skill_ord(r, skill);
+		/* the policy's own word where the data gives one (初级 for 员级 and up) */
+		rows[n].have_name = s2t ? skill :
+				    ecert_json_str(it, "wording") ? ecert_json_str(it, "wording") :
+								   title;
 		rows[n].years = cJSON_GetObjectItemCaseSensitive(it, "years")->valueint;
 		n++;
 	}
@@ -1614,7 +1473,7 @@ static void eval_green(const struct ctx *c, const struct rule *ru, struct outcom
 		}
 		if (!max)
 			rank = 1;
-		else if (title_ord(c->rules, max, 0) < c->target_ord)
+		else if (title_ord(c->rules, max) < c->target_ord)
 			rank = 2;
 		else
 			rank = tier ? 4 : 3;
@@ -1711,7 +1570,7 @@ static void eval_entry(const struct ctx *c, const struct rule *ru, struct outcom
 			continue;
 		o->clause = ecert_json_str(th, "clause");
 		vset(&o->v, "required", wording ? wording : min);
-		if (c->cand->ord >= title_ord(c->rules, min, 1))
+		if (c->cand->ord >= title_ord(c->rules, min))
 			set_out(o, ECERT_RULES_OK, "ok");
 		else
 			set_out(o, ECERT_RULES_FAIL, "fail");
@@ -1733,7 +1592,7 @@ static void eval_next(const struct ctx *c, const struct rule *ru, struct outcome
 		const struct ev_info *in = &c->info[i];
 
 		if (in->e->kind != ECERT_RULES_EVIDENCE_SKILL || in->bad_field || in->future ||
-		    next_skill_ord(c->rules, in->ord) != c->target_ord ||
+		    in->ord + 1 != c->target_ord || /* the next rung (ordinals are consecutive) */
 		    !code_matches(in->e->occupation_code, c->claim->target_occupation_code))
 			continue;
 		if (!best || in->years > best->years)
@@ -2021,22 +1880,21 @@ int ecert_rules_evaluate(const struct ecert_rules *rules, const struct ecert_rul
 	c.n = n_evidence;
 	if (claim->direction == ECERT_RULES_SKILL_TO_TITLE) {
 		want = ECERT_RULES_EVIDENCE_SKILL;
-		c.target_ord = title_ord(rules, claim->target_level, 0);
+		c.target_ord = title_ord(rules, claim->target_level);
 		c.series = claim->target_series;
 	} else {
 		want = ECERT_RULES_EVIDENCE_TITLE;
-		c.target_ord = skill_ord(rules, claim->target_level);
 	}
-	if (c.target_ord >= 0 && want == ECERT_RULES_EVIDENCE_TITLE) {
-		const struct skill_level *sl = skill_by_ord(rules, c.target_ord);
+	copy_utf8(c.target, sizeof(c.target), claim->target_level);
+	if (want == ECERT_RULES_EVIDENCE_TITLE) {
+		struct ecert_skill_level sl;
 
+		c.target_ord = skill_level_of(rules, claim->target_level, &sl);
 		/* 技师（二级）, or just the name when level and name are the same (特级技师) */
-		if (sl && strcmp(sl->level, sl->name) != 0)
-			snprintf(c.target, sizeof(c.target), "%s（%s）", sl->name, sl->level);
-		else
-			copy_utf8(c.target, sizeof(c.target), sl ? sl->name : claim->target_level);
-	} else {
-		copy_utf8(c.target, sizeof(c.target), claim->target_level);
+		if (c.target_ord >= 0 && strcmp(sl.level, sl.level_name) != 0)
+			snprintf(c.target, sizeof(c.target), "%s（%s）", sl.level_name, sl.level);
+		else if (c.target_ord >= 0)
+			copy_utf8(c.target, sizeof(c.target), sl.level_name);
 	}
 	if (c.target_ord < 0) {
 		ecert_error_where(err, "target.level");
@@ -2321,6 +2179,26 @@ int ecert_rules_result_text(const struct ecert_rules_result *result, const char 
 
 /* ---- 二（六）: treatment equivalence ---------------------------------------------------- */
 
+/* A title name (工程师, 助理讲师 …) in any series the rules cover, to its level ordinal. */
+static int title_name_ord(const struct ecert_rules *r, const char *name)
+{
+	struct ecert_title_level tl;
+	struct ecert_error scratch;
+	const cJSON *s;
+
+	for (size_t i = 0; i < r->n_rules; i++) {
+		if (r->rules[i].kind != K_SERIES)
+			continue;
+		cJSON_ArrayForEach(s, ecert_json_arr(r->rules[i].params, "series"))
+		{
+			if (ecert_domain_title_lookup(r->domain, s->valuestring, name, &tl,
+						      &scratch) == ECERT_OK)
+				return tl.ordinal;
+		}
+	}
+	return -1;
+}
+
 int ecert_rules_equivalent(const struct ecert_rules *rules, const char *level,
 			   struct ecert_rules_equivalence *out, struct ecert_error *err)
 {
@@ -2338,27 +2216,27 @@ int ecert_rules_equivalent(const struct ecert_rules *rules, const char *level,
 				  "these rules have no treatment-equivalence rule");
 	s_ord = skill_ord(rules, level);
 	if (s_ord < 0) {
-		t_ord = title_ord(rules, level, 0);
+		t_ord = title_ord(rules, level);
 		if (t_ord < 0)
 			t_ord = title_name_ord(rules, level);
 		if (t_ord < 0) {
 			ecert_error_where(err, "%s", level);
 			return ecert_fail(err, ECERT_ERR_INVALID,
-					  "not a skill level (三级, 高级工 …) or a title level "
-					  "(助理级 …) or title name");
+					  "not a skill level (三级, 高级工 …), a title level "
+					  "(助理级 …) or a title name (工程师 …)");
 		}
 	}
 	cJSON_ArrayForEach(pair, ecert_json_arr(ru->params, "pairs"))
 	{
-		int ps = skill_ord(rules, ecert_json_str(pair, "skill"));
-		int pt = title_ord(rules, ecert_json_str(pair, "title"), 0);
-		const struct skill_level *sl = skill_by_ord(rules, ps);
-		const struct title_level *tl = title_by_ord(rules, pt);
+		struct ecert_skill_level sl;
+		const char *pt_name = ecert_json_str(pair, "title");
+		int ps = skill_level_of(rules, ecert_json_str(pair, "skill"), &sl);
+		int pt = title_ord(rules, pt_name);
 		struct ecert_rules_equivalence e;
 		struct vars *v;
 		const cJSON *t = msg_text(ru, "ok");
 
-		if ((s_ord >= 0 && ps != s_ord) || (s_ord < 0 && pt != t_ord) || !sl || !tl)
+		if (ps < 0 || pt < 0 || (s_ord >= 0 && ps != s_ord) || (s_ord < 0 && pt != t_ord))
 			continue;
 		v = ecert_malloc(sizeof(*v));
 		if (!v)
@@ -2368,12 +2246,12 @@ int ecert_rules_equivalent(const struct ecert_rules *rules, const char *level,
 		e.rule = ru->id;
 		e.clause = ru->clause;
 		e.from_skill = s_ord >= 0;
-		e.skill_level = sl->level;
-		e.skill_name = sl->name;
-		e.title_level = tl->level;
-		vset(v, "skill", sl->name);
-		vset(v, "skillLevel", sl->level);
-		vset(v, "title", tl->level);
+		e.skill_level = sl.level;
+		e.skill_name = sl.level_name;
+		e.title_level = pt_name;
+		vset(v, "skill", sl.level_name);
+		vset(v, "skillLevel", sl.level);
+		vset(v, "title", pt_name);
 		render(ecert_json_str(t, "zh"), v, 0, e.message_zh);
 		render(ecert_json_str(t, "en"), v, 1, e.message_en);
 		ecert_free(v);

@@ -511,7 +511,7 @@ static void test_claim_parse(void **state)
 		int rc;
 		const char *where;
 	} cases[] = {
-#define EV "\"evidence\":[{}]"
+#define EV "\"evidence\":[{\"type\":[],\"credentialSubject\":{},\"proof\":{}}]"
 #define AP "\"applicant\":{\"name\":\"王建国\",\"idNumber\":\"220102198503121230\"}"
 #define S2T "\"type\":\"CrossTrackClaim\",\"direction\":\"skill-to-title\",\"asOf\":\"2023-07-01\"," AP
 #define TT "\"target\":{\"series\":\"工程\",\"specialty\":\"机械工程\",\"level\":\"中级\"}"
@@ -523,28 +523,28 @@ static void test_claim_parse(void **state)
 		 ECERT_ERR_SCHEMA, "type"},
 		{"{\"type\":\"CrossTrackClaim\",\"direction\":\"sideways\",\"asOf\":\"2023-07-01\"," AP
 		 "," TT "," EV "}",
-		 ECERT_ERR_INVALID, "direction"},
+		 ECERT_ERR_SCHEMA, "direction"},
 		{"{\"type\":\"CrossTrackClaim\",\"direction\":\"skill-to-title\",\"asOf\":\"2023-02-29\"," AP
 		 "," TT "," EV "}",
 		 ECERT_ERR_INVALID, "asOf"},
 		{"{" S2T ",\"target\":{\"series\":\"工程\",\"level\":\"中级\"}," EV "}", ECERT_ERR_SCHEMA,
-		 "target.specialty"},
+		 "target"},
 		{"{" S2T ",\"target\":{\"occupationCode\":\"6-18-01-01\",\"occupation\":\"车工\","
 		 "\"level\":\"三级\"}," EV "}",
-		 ECERT_ERR_SCHEMA, "target.occupationCode"},
-		{"{" S2T "," TT ",\"evidence\":[]}", ECERT_ERR_INVALID, "evidence"},
+		 ECERT_ERR_SCHEMA, ""}, /* a skill target does not go with skill-to-title */
+		{"{" S2T "," TT ",\"evidence\":[]}", ECERT_ERR_SCHEMA, "evidence"},
 		{"{" S2T "," TT ",\"evidence\":[1]}", ECERT_ERR_SCHEMA, "evidence[0]"},
 		{"{" S2T "," TT "," EV ",\"declarations\":{\"frontline\":true}}", ECERT_ERR_SCHEMA,
 		 "declarations.frontline"},
-		{"{" S2T "," TT "," EV ",\"declarations\":{\"annualReviewsPassed\":4}}", ECERT_ERR_INVALID,
+		{"{" S2T "," TT "," EV ",\"declarations\":{\"annualReviewsPassed\":4}}", ECERT_ERR_SCHEMA,
 		 "declarations.annualReviewsPassed"},
 		{"{" S2T "," TT "," EV ",\"declarations\":{\"annualReviewsPassed\":2.5}}",
-		 ECERT_ERR_INVALID, "declarations.annualReviewsPassed"},
+		 ECERT_ERR_SCHEMA, "declarations.annualReviewsPassed"},
 		{"{" S2T "," TT "," EV ",\"declarations\":{\"unitRecommended\":\"yes\"}}", ECERT_ERR_SCHEMA,
 		 "declarations.unitRecommended"},
 		{"{" S2T "," TT "," EV ",\"declarations\":{\"awards\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\","
 		 "\"g\",\"h\",\"i\",\"j\",\"k\",\"l\",\"m\",\"n\",\"o\",\"p\",\"q\"]}}",
-		 ECERT_ERR_INVALID, "declarations.awards"},
+		 ECERT_ERR_SCHEMA, "declarations.awards"},
 		{"{" S2T "," TT "," EV ",\"declarations\":{\"awards\":[\"\"]}}", ECERT_ERR_SCHEMA,
 		 "declarations.awards[0]"},
 		{"{\"type\":\"CrossTrackClaim\",\"direction\":\"skill-to-title\",\"asOf\":\"2023-07-01\","

@@ -21,11 +21,10 @@
 #include "ecert/datetime.h"
 #include "ecert/error.h"
 
-/* Embedded data used when a source path is NULL (paths relative to schemas/). */
+/* Embedded data used when a source path is NULL (paths relative to schemas/); the level
+ * tables are ecert/domain.h's (ECERT_DOMAIN_TITLES_FILE, ECERT_DOMAIN_SKILLS_FILE). */
 #define ECERT_RULES_DEFAULT_RULES "rules/jl-rs-2022-158.json"
 #define ECERT_RULES_DEFAULT_TABLE "rules/correspondence-trial.json"
-#define ECERT_RULES_DEFAULT_TITLES "data/titles.json"
-#define ECERT_RULES_DEFAULT_SKILLS "data/skill-levels.json"
 
 /* Bounds. */
 #define ECERT_RULES_MAX_RULES 64      /* rules in one rules file */
@@ -65,10 +64,10 @@ enum ecert_rules_revocation {
 /* Where the engine takes its data from; a NULL member (or a NULL struct) means the
  * embedded copy. An authority replaces any of them without rebuilding. */
 struct ecert_rules_sources {
-	const char *rules_path;  /* pathway rules (rules.schema.json) */
-	const char *table_path;  /* correspondence table (correspondence.schema.json) */
-	const char *titles_path; /* title series and levels (data/titles.json) */
-	const char *skills_path; /* skill levels (data/skill-levels.json) */
+	const char *rules_path;  /* pathway rules (rules/rules.schema.json) */
+	const char *table_path;  /* correspondence table (rules/correspondence.schema.json) */
+	const char *titles_path; /* title series and levels (data/titles.json, ecert/domain.h) */
+	const char *skills_path; /* skill levels (data/skill-levels.json, ecert/domain.h) */
 };
 
 /* The claim's own facts (DESIGN §6). Strings are borrowed: from the cJSON tree given to
@@ -149,11 +148,12 @@ struct ecert_rules_equivalence {
 struct ecert_rules;
 struct ecert_rules_result;
 
-/* Load and check the rules, the correspondence table and the level tables. Every rule is
- * checked against what its kind needs (parameters, levels it names, message keys and
+/* Load and check the level tables (ecert_domain_load), the correspondence table and the
+ * rules. The table and the rules are validated against their JSON Schemas, then every rule
+ * against what its kind needs (parameters, the levels it names, message keys and
  * placeholders), so a bad data file fails here, not in the middle of a claim.
  * Errors: ECERT_ERR_IO, ECERT_ERR_JSON_*, ECERT_ERR_SCHEMA (err->where names the file and
- * the rule), ECERT_ERR_NOMEM. */
+ * the place), ECERT_ERR_NOMEM. */
 int ecert_rules_load(const struct ecert_rules_sources *src, struct ecert_rules **out,
 		     struct ecert_error *err);
 void ecert_rules_free(struct ecert_rules *rules);
@@ -164,10 +164,10 @@ const char *ecert_rules_document_number(const struct ecert_rules *rules);
 const char *ecert_rules_version(const struct ecert_rules *rules);
 struct ecert_date ecert_rules_effective_date(const struct ecert_rules *rules);
 
-/* Extract the claim's facts from a parsed claim document (schemas/claim.schema.json);
- * out borrows strings from `claim`, which must outlive it. Errors: ECERT_ERR_SCHEMA for a
- * missing or mistyped member, ECERT_ERR_INVALID for a bad value (date, direction, bounds);
- * err->where names the member. */
+/* Validate a parsed claim document against schemas/claim.schema.json and extract its
+ * facts; out borrows strings from `claim`, which must outlive it. Errors: ECERT_ERR_SCHEMA
+ * when the claim does not match the schema (err->where is the JSON path),
+ * ECERT_ERR_INVALID for a value the schema cannot catch (a date that does not exist). */
 int ecert_rules_claim_parse(const cJSON *claim, struct ecert_rules_claim *out,
 			    struct ecert_error *err);
 
