@@ -1,7 +1,7 @@
 /* ecert — the pathway rules engine (DESIGN §6). The policy's numbers, lists and wording
- * live in schemas/rules/ and schemas/data/; this file knows the kinds of rule and how each is decided. */
+ * live in schemas/rules/ and schemas/data/; this file knows the kinds of rule and how each is
+ * decided. */
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,13 +12,13 @@
 #include "ecert/rules.h"
 #include "ecert/schema.h"
 
-#define LEVEL_TEXT_MAX 64    /* bytes of a level as written ("三级/高级工") */
-#define VARS_MAX 16          /* placeholders set for one finding */
-#define VAL_MAX 1024         /* bytes of one placeholder value */
-#define VAR_NAME_MAX 24      /* bytes of a placeholder name */
-#define KIND_KEYS_MAX 12     /* message keys one kind needs */
-#define DISPLAY_MAX 160      /* bytes of a level as shown in a message */
-#define YEARS_MAX 50         /* years in a rules table */
+#define LEVEL_TEXT_MAX 64 /* bytes of a level as written ("三级/高级工") */
+#define VARS_MAX 16       /* placeholders set for one finding */
+#define VAL_MAX 1024      /* bytes of one placeholder value */
+#define VAR_NAME_MAX 24   /* bytes of a placeholder name */
+#define KIND_KEYS_MAX 12  /* message keys one kind needs */
+#define DISPLAY_MAX 160   /* bytes of a level as shown in a message */
+#define YEARS_MAX 50      /* years in a rules table */
 #define RULES_SCHEMA "rules/rules.schema.json"
 #define TABLE_SCHEMA "rules/correspondence.schema.json"
 #define CLAIM_SCHEMA "claim.schema.json"
@@ -52,46 +52,51 @@ enum {
 
 static const struct kind_desc {
 	const char *name;
-	int directions;                    /* D_* the kind makes sense for */
-	const char *keys[KIND_KEYS_MAX];   /* message keys the engine uses, NULL-terminated */
+	int directions;                  /* D_* the kind makes sense for */
+	const char *keys[KIND_KEYS_MAX]; /* message keys the engine uses, NULL-terminated */
 } kinds[K__COUNT] = {
-	[K_IN_FORCE] = {"policy-in-force", D_S2T | D_T2S, {"ok", "fail"}},
-	[K_EVIDENCE] = {"evidence-verified", D_S2T | D_T2S,
-			{"ok", "ok_unchecked", "fail", "item_not_verified", "item_not_holder",
-			 "item_revoked", "item_out_of_scope", "item_bad_field", "item_future",
-			 "item_unchecked"}},
-	[K_SERIES] = {"series-in-scope", D_S2T | D_T2S, {"ok", "fail", "no_evidence"}},
-	[K_OUTSIDE] = {"outside-scope", D_S2T | D_T2S, {"ok", "fail"}},
-	[K_MIN_LEVEL] = {"skill-minimum-level", D_S2T, {"ok", "fail", "no_evidence"}},
-	[K_DECL] = {"declaration-required", D_S2T | D_T2S, {"ok", "fail", "missing"}},
-	[K_SKILL_YEARS] = {"skill-years-to-title", D_S2T,
-			   {"ok", "fail_level", "fail_years", "no_target", "no_evidence"}},
-	[K_GREEN] = {"green-channel", D_S2T,
-		     {"none", "review", "review_other_province", "fail_level", "unknown",
-		      "scope_national", "scope_provincial"}},
-	[K_CORR] = {"correspondence", D_S2T | D_T2S, {"ok", "review", "trial_row", "no_evidence"}},
-	[K_ENTRY] = {"title-entry-threshold", D_T2S, {"ok", "fail", "unknown_series", "no_evidence"}},
-	[K_T2S] = {"title-to-skill", D_T2S,
-		   {"ok", "fail_level", "fail_years", "no_target", "no_evidence"}},
-	[K_NEXT] = {"next-level-after-evaluation", D_T2S, {"ok", "fail_years", "none"}},
-	[K_INFO] = {"informational", D_S2T | D_T2S, {NULL}},
-	[K_EQUIV] = {"treatment-equivalence", D_QUERY, {"ok", "none"}},
+    [K_IN_FORCE] = {"policy-in-force", D_S2T | D_T2S, {"ok", "fail"}},
+    [K_EVIDENCE] = {"evidence-verified",
+                    D_S2T | D_T2S,
+                    {"ok", "ok_unchecked", "fail", "item_not_verified", "item_not_holder",
+                     "item_revoked", "item_out_of_scope", "item_bad_field", "item_future",
+                     "item_unchecked"}},
+    [K_SERIES] = {"series-in-scope", D_S2T | D_T2S, {"ok", "fail", "no_evidence"}},
+    [K_OUTSIDE] = {"outside-scope", D_S2T | D_T2S, {"ok", "fail"}},
+    [K_MIN_LEVEL] = {"skill-minimum-level", D_S2T, {"ok", "fail", "no_evidence"}},
+    [K_DECL] = {"declaration-required", D_S2T | D_T2S, {"ok", "fail", "missing"}},
+    [K_SKILL_YEARS] = {"skill-years-to-title",
+                       D_S2T,
+                       {"ok", "fail_level", "fail_years", "no_target", "no_evidence"}},
+    [K_GREEN] = {"green-channel",
+                 D_S2T,
+                 {"none", "review", "review_other_province", "fail_level", "unknown",
+                  "scope_national", "scope_provincial"}},
+    [K_CORR] = {"correspondence", D_S2T | D_T2S, {"ok", "review", "trial_row", "no_evidence"}},
+    [K_ENTRY] = {"title-entry-threshold", D_T2S, {"ok", "fail", "unknown_series", "no_evidence"}},
+    [K_T2S] = {"title-to-skill",
+               D_T2S,
+               {"ok", "fail_level", "fail_years", "no_target", "no_evidence"}},
+    [K_NEXT] = {"next-level-after-evaluation", D_T2S, {"ok", "fail_years", "none"}},
+    [K_INFO] = {"informational", D_S2T | D_T2S, {NULL}},
+    [K_EQUIV] = {"treatment-equivalence", D_QUERY, {"ok", "none"}},
 };
 
 /* Every placeholder a message template may use. */
 static const char *const var_names[] = {
-	"asOf", "effective", "count", "list", "evidence", "check", "field", "value", "date",
-	"series", "specialty", "level", "title", "target", "required", "requiredYears", "years",
-	"due", "min", "award", "scope", "max", "code", "occupation", "trial", "education",
-	"skill", "skillLevel", NULL,
+    "asOf",  "effective", "count",    "list",          "evidence",  "check",
+    "field", "value",     "date",     "series",        "specialty", "level",
+    "title", "target",    "required", "requiredYears", "years",     "due",
+    "min",   "award",     "scope",    "max",           "code",      "occupation",
+    "trial", "education", "skill",    "skillLevel",    NULL,
 };
 
 struct rule {
 	const char *id;
-	int kind;        /* enum kind */
+	int kind; /* enum kind */
 	const char *clause;
-	int directions;  /* D_* */
-	int alt;         /* index of the rule this one stands in for, or -1 */
+	int directions; /* D_* */
+	int alt;        /* index of the rule this one stands in for, or -1 */
 	const cJSON *params;
 	const cJSON *messages;
 };
@@ -109,12 +114,21 @@ struct ecert_rules {
 	size_t n_rules;
 };
 
+/* A finding and the strings it owns; `view` is what callers see, its strings alias these. */
+struct finding {
+	struct ecert_rules_finding view;
+	char *zh;
+	char *en;
+	char *rule;   /* owned in a result only; in an attempt, view.rule points into the rules */
+	char *clause; /* likewise */
+};
+
 struct ecert_rules_result {
 	int verdict;
 	long deciding;
 	int direction;
 	char as_of[11];
-	struct ecert_rules_finding findings[ECERT_RULES_MAX_RULES];
+	struct finding findings[ECERT_RULES_MAX_RULES];
 	size_t n;
 	/* copied so that the result does not depend on the rules handle */
 	char *policy_id;
@@ -207,7 +221,7 @@ static int code_matches(const char *a, const char *b)
 
 /* One written form of a skill level (三级, 高级工, 三级/高级工); -1 if unknown. */
 static int skill_part(const struct ecert_rules *r, const char *s, size_t n,
-		      struct ecert_skill_level *out)
+                      struct ecert_skill_level *out)
 {
 	char buf[LEVEL_TEXT_MAX];
 	struct ecert_skill_level l;
@@ -310,7 +324,7 @@ static void vset(struct vars *v, const char *name, const char *val)
 }
 
 __attribute__((format(printf, 3, 4))) static void vsetf(struct vars *v, const char *name,
-							const char *fmt, ...)
+                                                        const char *fmt, ...)
 {
 	char tmp[VAL_MAX];
 	va_list ap;
@@ -354,7 +368,8 @@ static void render(const char *tmpl, const struct vars *v, int en, char *out)
 	while (*p && o + 1 < sizeof(tmp)) {
 		const char *close;
 
-		if (*p == '{' && (close = strchr(p + 1, '}')) && (size_t)(close - p - 1) < VAR_NAME_MAX) {
+		if (*p == '{' && (close = strchr(p + 1, '}')) &&
+		    (size_t)(close - p - 1) < VAR_NAME_MAX) {
 			size_t n = (size_t)(close - p - 1), i;
 
 			for (i = 0; v && i < v->n; i++) {
@@ -385,24 +400,25 @@ static int check_text(const cJSON *t, const char *key, struct ecert_error *err)
 	static const char *const langs[] = {"zh", "en"};
 
 	if (!cJSON_IsObject(t))
-		return ecert_fail(err, ECERT_ERR_SCHEMA, "message %s is not an object {zh, en}", key);
+		return ecert_fail(err, ECERT_ERR_SCHEMA, "message %s is not an object {zh, en}",
+		                  key);
 	for (size_t l = 0; l < 2; l++) {
 		const char *s = ecert_json_str(t, langs[l]);
 		const char *p;
 
 		if (!s || !s[0])
 			return ecert_fail(err, ECERT_ERR_SCHEMA, "message %s has no %s text", key,
-					  langs[l]);
+			                  langs[l]);
 		if (strlen(s) >= ECERT_RULES_MSG_MAX / 2)
 			return ecert_fail(err, ECERT_ERR_SCHEMA, "message %s.%s is too long", key,
-					  langs[l]);
+			                  langs[l]);
 		for (p = strchr(s, '{'); p; p = strchr(p + 1, '{')) {
 			const char *close = strchr(p + 1, '}');
 
 			if (!close || !known_var(p + 1, (size_t)(close - p - 1)))
 				return ecert_fail(err, ECERT_ERR_SCHEMA,
-						  "message %s.%s has an unknown placeholder", key,
-						  langs[l]);
+				                  "message %s.%s has an unknown placeholder", key,
+				                  langs[l]);
 		}
 	}
 	return ECERT_OK;
@@ -438,7 +454,7 @@ static int check_table(const cJSON *t, struct ecert_error *err)
 	if (!streq(ecert_json_str(t, "type"), "CorrespondenceTable") || !ecert_json_str(t, "id") ||
 	    !ecert_json_str(t, "version") || !ecert_json_str(t, "status"))
 		return ecert_fail(err, ECERT_ERR_SCHEMA,
-				  "not a correspondence table (type, id, version, status)");
+		                  "not a correspondence table (type, id, version, status)");
 	if (!ecert_json_arr(t, "rows"))
 		return ecert_fail(err, ECERT_ERR_SCHEMA, "rows is missing");
 	cJSON_ArrayForEach(row, ecert_json_arr(t, "rows"))
@@ -448,14 +464,14 @@ static int check_table(const cJSON *t, struct ecert_error *err)
 		    !ecert_json_arr(row, "occupations")) {
 			ecert_error_where(err, "rows[%zu]", i);
 			return ecert_fail(err, ECERT_ERR_SCHEMA,
-					  "a row needs trial, series, specialty and occupations");
+			                  "a row needs trial, series, specialty and occupations");
 		}
 		cJSON_ArrayForEach(occ, ecert_json_arr(row, "occupations"))
 		{
 			if (!ecert_json_str(occ, "code") || !ecert_json_str(occ, "name")) {
 				ecert_error_where(err, "rows[%zu].occupations", i);
 				return ecert_fail(err, ECERT_ERR_SCHEMA,
-						  "an occupation needs code and name");
+				                  "an occupation needs code and name");
 			}
 		}
 		i++;
@@ -515,7 +531,8 @@ static int check_green(const struct ecert_rules *r, const cJSON *p, struct ecert
 	if (!other)
 		return ECERT_OK;
 	if (title_ord(r, ecert_json_str(other, "maxLevel")) < 0 ||
-	    !str_array_ok(ecert_json_arr(other, "suffixes"), 1) || !ecert_json_arr(other, "provinces"))
+	    !str_array_ok(ecert_json_arr(other, "suffixes"), 1) ||
+	    !ecert_json_arr(other, "provinces"))
 		return bad_param(err, "otherProvinces needs maxLevel, provinces and suffixes");
 	cJSON_ArrayForEach(prov, ecert_json_arr(other, "provinces"))
 	{
@@ -551,9 +568,10 @@ static int check_params(const struct ecert_rules *r, struct rule *ru, struct ece
 			if (!json_is_int(cJSON_GetObjectItemCaseSensitive(p, "min"), 0, 3))
 				return bad_param(err, "annualReviewsPassed needs an integer min");
 		} else if (streq(s, "unitRecommended") || streq(s, "frontLine") ||
-			   streq(s, "relatedDiploma")) {
+		           streq(s, "relatedDiploma")) {
 			if (!cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(p, "equals")))
-				return bad_param(err, "a yes/no declaration needs a boolean equals");
+				return bad_param(err,
+				                 "a yes/no declaration needs a boolean equals");
 		} else {
 			return bad_param(err, "field is not a declaration this engine knows");
 		}
@@ -581,7 +599,8 @@ static int check_params(const struct ecert_rules *r, struct rule *ru, struct ece
 		{
 			if (!ecert_json_str(it, "series") ||
 			    title_ord(r, ecert_json_str(it, "minLevel")) < 0)
-				return bad_param(err, "a threshold needs series and a title minLevel");
+				return bad_param(err,
+				                 "a threshold needs series and a title minLevel");
 		}
 		break;
 	case K_NEXT:
@@ -595,7 +614,7 @@ static int check_params(const struct ecert_rules *r, struct rule *ru, struct ece
 				return bad_param(err, "declaration is not one this engine knows");
 			if (!msg_text(ru, "given") || !msg_text(ru, "absent"))
 				return ecert_fail(err, ECERT_ERR_SCHEMA,
-						  "messages: given and absent are needed");
+				                  "messages: given and absent are needed");
 		} else if (!msg_text(ru, "ok")) {
 			return ecert_fail(err, ECERT_ERR_SCHEMA, "messages: ok is missing");
 		}
@@ -613,13 +632,15 @@ static int check_params(const struct ecert_rules *r, struct rule *ru, struct ece
 		}
 		break;
 	case K_EQUIV:
-		if (!ecert_json_arr(p, "pairs") || cJSON_GetArraySize(ecert_json_arr(p, "pairs")) == 0)
+		if (!ecert_json_arr(p, "pairs") ||
+		    cJSON_GetArraySize(ecert_json_arr(p, "pairs")) == 0)
 			return bad_param(err, "pairs must be a non-empty array");
 		cJSON_ArrayForEach(it, ecert_json_arr(p, "pairs"))
 		{
 			if (skill_ord(r, ecert_json_str(it, "skill")) < 0 ||
 			    title_ord(r, ecert_json_str(it, "title")) < 0)
-				return bad_param(err, "a pair needs a skill level and a title level");
+				return bad_param(err,
+				                 "a pair needs a skill level and a title level");
 		}
 		break;
 	default:
@@ -645,17 +666,19 @@ static int load_rule(struct ecert_rules *r, const cJSON *jr, struct ecert_error 
 	ru->alt = -1;
 	ru->kind = -1;
 	if (!ru->id || !ru->clause || !ru->params || !ru->messages || !kind || !dir)
-		return ecert_fail(err, ECERT_ERR_SCHEMA,
-				  "a rule needs id, kind, clause, direction, parameters and messages");
+		return ecert_fail(
+		    err, ECERT_ERR_SCHEMA,
+		    "a rule needs id, kind, clause, direction, parameters and messages");
 	for (size_t i = 0; i < r->n_rules; i++)
 		if (streq(r->rules[i].id, ru->id))
-			return ecert_fail(err, ECERT_ERR_SCHEMA, "rule id %s appears twice", ru->id);
+			return ecert_fail(err, ECERT_ERR_SCHEMA, "rule id %s appears twice",
+			                  ru->id);
 	for (int k = 0; k < K__COUNT; k++)
 		if (streq(kinds[k].name, kind))
 			ru->kind = k;
 	if (ru->kind < 0)
 		return ecert_fail(err, ECERT_ERR_SCHEMA, "kind %s is not known to this engine",
-				  kind);
+		                  kind);
 	if (streq(dir, "skill-to-title"))
 		ru->directions = D_S2T;
 	else if (streq(dir, "title-to-skill"))
@@ -668,7 +691,7 @@ static int load_rule(struct ecert_rules *r, const cJSON *jr, struct ecert_error 
 		return ecert_fail(err, ECERT_ERR_SCHEMA, "direction %s is not known", dir);
 	if ((ru->directions & ~kinds[ru->kind].directions) != 0)
 		return ecert_fail(err, ECERT_ERR_SCHEMA, "kind %s cannot apply to direction %s",
-				  kind, dir);
+		                  kind, dir);
 	if (alt) {
 		for (size_t i = 0; i < r->n_rules; i++)
 			if (streq(r->rules[i].id, alt))
@@ -676,13 +699,13 @@ static int load_rule(struct ecert_rules *r, const cJSON *jr, struct ecert_error 
 		if (ru->alt < 0 || r->rules[ru->alt].alt >= 0 ||
 		    r->rules[ru->alt].directions != ru->directions)
 			return ecert_fail(err, ECERT_ERR_SCHEMA,
-					  "alternativeTo must name an earlier rule of the same "
-					  "direction that is not itself an alternative");
+			                  "alternativeTo must name an earlier rule of the same "
+			                  "direction that is not itself an alternative");
 	}
 	for (size_t i = 0; kinds[ru->kind].keys[i]; i++)
 		if (!msg_text(ru, kinds[ru->kind].keys[i]))
 			return ecert_fail(err, ECERT_ERR_SCHEMA, "messages: %s is missing",
-					  kinds[ru->kind].keys[i]);
+			                  kinds[ru->kind].keys[i]);
 	cJSON_ArrayForEach(m, ru->messages)
 	{
 		rc = check_text(m, m->string, err);
@@ -713,8 +736,8 @@ static int load_policy(struct ecert_rules *r, struct ecert_error *err)
 	if (!r->version || !r->policy_id || !r->document_number || !ecert_json_str(pol, "title") ||
 	    !dates || !eff || !basis || !ecert_json_obj(pol, "notes"))
 		return ecert_fail(err, ECERT_ERR_SCHEMA,
-				  "policy needs id, documentNumber, title, dates, effectiveDate, "
-				  "effectiveDateBasis and notes; the file needs a version");
+		                  "policy needs id, documentNumber, title, dates, effectiveDate, "
+		                  "effectiveDateBasis and notes; the file needs a version");
 	cJSON_ArrayForEach(d, dates)
 	{
 		struct ecert_date tmp;
@@ -731,8 +754,9 @@ static int load_policy(struct ecert_rules *r, struct ecert_error *err)
 	}
 	/* The effective date must be one of the dates the text carries, named by the basis. */
 	if (!streq(ecert_json_str(dates, basis), eff))
-		return ecert_fail(err, ECERT_ERR_SCHEMA,
-				  "policy.effectiveDate must equal policy.dates.<effectiveDateBasis>");
+		return ecert_fail(
+		    err, ECERT_ERR_SCHEMA,
+		    "policy.effectiveDate must equal policy.dates.<effectiveDateBasis>");
 	ecert_date_format(&r->effective, r->effective_text);
 	return ECERT_OK;
 }
@@ -750,8 +774,9 @@ void ecert_rules_free(struct ecert_rules *rules)
 /* Read one data file (or its embedded copy), validate it against its JSON Schema, then
  * check what the engine needs with `check`; errors name the file. */
 static int load_file(struct ecert_rules *r, const char *path, const char *embedded,
-		     const char *schema, cJSON **tree,
-		     int (*check)(struct ecert_rules *, struct ecert_error *), struct ecert_error *err)
+                     const char *schema, cJSON **tree,
+                     int (*check)(struct ecert_rules *, struct ecert_error *),
+                     struct ecert_error *err)
 {
 	int rc = load_tree(path, embedded, tree, err);
 
@@ -783,7 +808,7 @@ static int load_rules_file(struct ecert_rules *r, struct ecert_error *err)
 	{
 		if (r->n_rules == ECERT_RULES_MAX_RULES)
 			return ecert_fail(err, ECERT_ERR_SCHEMA, "more than %d rules",
-					  ECERT_RULES_MAX_RULES);
+			                  ECERT_RULES_MAX_RULES);
 		rc = load_rule(r, jr, err);
 		if (rc != ECERT_OK) {
 			const char *id = ecert_json_str(jr, "id");
@@ -796,7 +821,7 @@ static int load_rules_file(struct ecert_rules *r, struct ecert_error *err)
 }
 
 int ecert_rules_load(const struct ecert_rules_sources *src, struct ecert_rules **out,
-		     struct ecert_error *err)
+                     struct ecert_error *err)
 {
 	static const struct ecert_rules_sources none = {NULL, NULL, NULL, NULL};
 	struct ecert_rules *r;
@@ -813,10 +838,10 @@ int ecert_rules_load(const struct ecert_rules_sources *src, struct ecert_rules *
 	rc = ecert_domain_load(src->titles_path, src->skills_path, &r->domain, err);
 	if (rc == ECERT_OK)
 		rc = load_file(r, src->table_path, ECERT_RULES_DEFAULT_TABLE, TABLE_SCHEMA,
-			       &r->table, check_table_file, err);
+		               &r->table, check_table_file, err);
 	if (rc == ECERT_OK)
-		rc = load_file(r, src->rules_path, ECERT_RULES_DEFAULT_RULES, RULES_SCHEMA,
-			       &r->doc, load_rules_file, err);
+		rc = load_file(r, src->rules_path, ECERT_RULES_DEFAULT_RULES, RULES_SCHEMA, &r->doc,
+		               load_rules_file, err);
 	if (rc != ECERT_OK) {
 		ecert_rules_free(r);
 		return rc;
@@ -848,7 +873,7 @@ struct ecert_date ecert_rules_effective_date(const struct ecert_rules *rules)
 /* ---- the claim ---------------------------------------------------------------------- */
 
 static int need_str(const cJSON *obj, const char *key, const char *where, const char **out,
-		    struct ecert_error *err)
+                    struct ecert_error *err)
 {
 	const char *s = ecert_json_str(obj, key);
 
@@ -877,7 +902,7 @@ static int opt_bool(const cJSON *decl, const char *key, int *out, struct ecert_e
 }
 
 static int parse_declarations(const cJSON *decl, struct ecert_rules_claim *c,
-			      struct ecert_error *err)
+                              struct ecert_error *err)
 {
 	const cJSON *v, *aw;
 	int rc;
@@ -887,7 +912,7 @@ static int parse_declarations(const cJSON *decl, struct ecert_rules_claim *c,
 		if (!json_is_int(v, 0, 3)) {
 			ecert_error_where(err, "declarations.annualReviewsPassed");
 			return ecert_fail(err, ECERT_ERR_INVALID,
-					  "an integer from 0 to 3 (reviews of the last 3 years)");
+			                  "an integer from 0 to 3 (reviews of the last 3 years)");
 		}
 		c->annual_reviews_passed = v->valueint;
 	}
@@ -907,18 +932,20 @@ static int parse_declarations(const cJSON *decl, struct ecert_rules_claim *c,
 	if (v) {
 		if (!cJSON_IsArray(v)) {
 			ecert_error_where(err, "declarations.awards");
-			return ecert_fail(err, ECERT_ERR_SCHEMA, "an array of award names is required");
+			return ecert_fail(err, ECERT_ERR_SCHEMA,
+			                  "an array of award names is required");
 		}
 		cJSON_ArrayForEach(aw, v)
 		{
 			if (!cJSON_IsString(aw) || !aw->valuestring[0]) {
 				ecert_error_where(err, "declarations.awards[%zu]", c->n_awards);
-				return ecert_fail(err, ECERT_ERR_SCHEMA, "a non-empty string is required");
+				return ecert_fail(err, ECERT_ERR_SCHEMA,
+				                  "a non-empty string is required");
 			}
 			if (c->n_awards == ECERT_RULES_MAX_AWARDS) {
 				ecert_error_where(err, "declarations.awards");
 				return ecert_fail(err, ECERT_ERR_INVALID, "more than %d awards",
-						  ECERT_RULES_MAX_AWARDS);
+				                  ECERT_RULES_MAX_AWARDS);
 			}
 			c->awards[c->n_awards++] = aw->valuestring;
 		}
@@ -927,7 +954,7 @@ static int parse_declarations(const cJSON *decl, struct ecert_rules_claim *c,
 }
 
 int ecert_rules_claim_parse(const cJSON *claim, struct ecert_rules_claim *out,
-			    struct ecert_error *err)
+                            struct ecert_error *err)
 {
 	struct ecert_rules_claim c;
 	const cJSON *applicant, *target, *evidence, *decl, *it;
@@ -957,7 +984,7 @@ int ecert_rules_claim_parse(const cJSON *claim, struct ecert_rules_claim *out,
 	} else {
 		ecert_error_where(err, "direction");
 		return ecert_fail(err, ECERT_ERR_INVALID,
-				  "\"skill-to-title\" or \"title-to-skill\" is required");
+		                  "\"skill-to-title\" or \"title-to-skill\" is required");
 	}
 	if ((rc = need_str(claim, "asOf", "", &s, err)) != ECERT_OK)
 		return rc;
@@ -972,7 +999,7 @@ int ecert_rules_claim_parse(const cJSON *claim, struct ecert_rules_claim *out,
 	}
 	if ((rc = need_str(applicant, "name", "applicant.", &c.applicant_name, err)) != ECERT_OK ||
 	    (rc = need_str(applicant, "idNumber", "applicant.", &c.applicant_id_number, err)) !=
-		    ECERT_OK)
+	        ECERT_OK)
 		return rc;
 	target = ecert_json_obj(claim, "target");
 	if (!target) {
@@ -980,15 +1007,16 @@ int ecert_rules_claim_parse(const cJSON *claim, struct ecert_rules_claim *out,
 		return ecert_fail(err, ECERT_ERR_SCHEMA, "an object is required");
 	}
 	if (c.direction == ECERT_RULES_SKILL_TO_TITLE) {
-		if ((rc = need_str(target, "series", "target.", &c.target_series, err)) != ECERT_OK ||
+		if ((rc = need_str(target, "series", "target.", &c.target_series, err)) !=
+		        ECERT_OK ||
 		    (rc = need_str(target, "specialty", "target.", &c.target_specialty, err)) !=
-			    ECERT_OK)
+		        ECERT_OK)
 			return rc;
 	} else {
 		if ((rc = need_str(target, "occupationCode", "target.", &c.target_occupation_code,
-				   err)) != ECERT_OK ||
+		                   err)) != ECERT_OK ||
 		    (rc = need_str(target, "occupation", "target.", &c.target_occupation, err)) !=
-			    ECERT_OK)
+		        ECERT_OK)
 			return rc;
 	}
 	if ((rc = need_str(target, "level", "target.", &c.target_level, err)) != ECERT_OK)
@@ -998,13 +1026,14 @@ int ecert_rules_claim_parse(const cJSON *claim, struct ecert_rules_claim *out,
 	    cJSON_GetArraySize(evidence) > ECERT_RULES_MAX_EVIDENCE) {
 		ecert_error_where(err, "evidence");
 		return ecert_fail(err, ECERT_ERR_INVALID, "an array of 1 to %d certificates",
-				  ECERT_RULES_MAX_EVIDENCE);
+		                  ECERT_RULES_MAX_EVIDENCE);
 	}
 	cJSON_ArrayForEach(it, evidence)
 	{
 		if (!cJSON_IsObject(it)) {
 			ecert_error_where(err, "evidence[%zu]", c.n_evidence);
-			return ecert_fail(err, ECERT_ERR_SCHEMA, "a certificate object is required");
+			return ecert_fail(err, ECERT_ERR_SCHEMA,
+			                  "a certificate object is required");
 		}
 		c.n_evidence++;
 	}
@@ -1029,10 +1058,10 @@ struct ev_info {
 	const struct ecert_rules_evidence *e;
 	const char *bad_field; /* the first field that could not be read, or NULL */
 	const char *bad_value;
-	int ord;               /* level ordinal on its own ladder */
+	int ord; /* level ordinal on its own ladder */
 	struct ecert_date date;
-	int years;             /* whole years from date to asOf */
-	int future;            /* dated after asOf */
+	int years;  /* whole years from date to asOf */
+	int future; /* dated after asOf */
 	char display[DISPLAY_MAX];
 };
 
@@ -1048,7 +1077,7 @@ struct ctx {
 };
 
 static void read_evidence(const struct ecert_rules *r, const struct ecert_rules_claim *claim,
-			  const struct ecert_rules_evidence *e, struct ev_info *in)
+                          const struct ecert_rules_evidence *e, struct ev_info *in)
 {
 	const char *date;
 	struct ecert_error scratch;
@@ -1064,22 +1093,25 @@ static void read_evidence(const struct ecert_rules *r, const struct ecert_rules_
 		/* level and levelName must name the same rung of the ladder */
 		if (e->skill_level && e->level_name &&
 		    ecert_domain_skill_check(r->domain, e->skill_level, e->level_name, &sl,
-					     &scratch) == ECERT_OK)
+		                             &scratch) == ECERT_OK)
 			in->ord = sl.ordinal;
 		else if (e->skill_level && !e->level_name)
 			in->ord = skill_level_of(r, e->skill_level, &sl);
 		if (in->ord < 0) {
 			in->bad_field = streq(scratch.where, "levelName") ? "levelName" : "level";
-			in->bad_value = streq(in->bad_field, "level") ? e->skill_level : e->level_name;
-			copy_utf8(in->display, sizeof(in->display), e->skill_level ? e->skill_level : "?");
+			in->bad_value =
+			    streq(in->bad_field, "level") ? e->skill_level : e->level_name;
+			copy_utf8(in->display, sizeof(in->display),
+			          e->skill_level ? e->skill_level : "?");
 		} else {
 			if (strcmp(sl.level, sl.level_name) != 0)
-				snprintf(in->display, sizeof(in->display), "%s（%s）", sl.level_name,
-					 sl.level);
+				snprintf(in->display, sizeof(in->display), "%s（%s）",
+				         sl.level_name, sl.level);
 			else
 				copy_utf8(in->display, sizeof(in->display), sl.level_name);
 			if (!e->occupation_code || !e->occupation) {
-				in->bad_field = e->occupation_code ? "occupation" : "occupationCode";
+				in->bad_field =
+				    e->occupation_code ? "occupation" : "occupationCode";
 				in->bad_value = NULL;
 			}
 		}
@@ -1095,13 +1127,14 @@ static void read_evidence(const struct ecert_rules *r, const struct ecert_rules_
 		}
 		if (e->title_name && in->ord >= 0)
 			snprintf(in->display, sizeof(in->display), "%s（%s）", e->title_name,
-				 e->title_level);
+			         e->title_level);
 		else
 			copy_utf8(in->display, sizeof(in->display),
-				  e->title_level ? e->title_level : "?");
+			          e->title_level ? e->title_level : "?");
 	}
 	if (!in->bad_field && (!date || ecert_date_parse(date, &in->date, &scratch) != ECERT_OK)) {
-		in->bad_field = e->kind == ECERT_RULES_EVIDENCE_SKILL ? "certifiedOn" : "qualifiedOn";
+		in->bad_field =
+		    e->kind == ECERT_RULES_EVIDENCE_SKILL ? "certifiedOn" : "qualifiedOn";
 		in->bad_value = date;
 	}
 	if (!in->bad_field) {
@@ -1147,7 +1180,7 @@ static void eval_in_force(const struct ctx *c, struct outcome *o)
 
 /* Append one rendered item template to the zh and en lists. */
 static void list_add(const struct rule *ru, const char *key, const struct vars *iv, char *zh,
-		     char *en)
+                     char *en)
 {
 	const cJSON *t = msg_text(ru, key);
 	char item[ECERT_RULES_MSG_MAX];
@@ -1308,12 +1341,12 @@ static void eval_declaration(const struct ctx *c, const struct rule *ru, struct 
 	if (min) {
 		vsetf(&o->v, "min", "%d", min->valueint);
 		set_out(o, value >= min->valueint ? ECERT_RULES_OK : ECERT_RULES_FAIL,
-			value >= min->valueint ? "ok" : "fail");
+		        value >= min->valueint ? "ok" : "fail");
 	} else {
 		int want = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ru->params, "equals"));
 
 		set_out(o, value == want ? ECERT_RULES_OK : ECERT_RULES_FAIL,
-			value == want ? "ok" : "fail");
+		        value == want ? "ok" : "fail");
 	}
 }
 
@@ -1327,7 +1360,7 @@ struct row {
 };
 
 static size_t read_rows(const struct ecert_rules *r, const cJSON *table, int s2t, struct row *rows,
-			size_t cap)
+                        size_t cap)
 {
 	const cJSON *it;
 	size_t n = 0;
@@ -1342,9 +1375,9 @@ static size_t read_rows(const struct ecert_rules *r, const cJSON *table, int s2t
 		rows[n].have = s2t ? skill_ord(r, skill) : title_ord(r, title);
 		rows[n].give = s2t ? title_ord(r, title) : skill_ord(r, skill);
 		/* the policy's own word where the data gives one (初级 for 员级 and up) */
-		rows[n].have_name = s2t ? skill :
-				    ecert_json_str(it, "wording") ? ecert_json_str(it, "wording") :
-								   title;
+		rows[n].have_name = s2t                             ? skill
+		                    : ecert_json_str(it, "wording") ? ecert_json_str(it, "wording")
+		                                                    : title;
 		rows[n].years = cJSON_GetObjectItemCaseSensitive(it, "years")->valueint;
 		n++;
 	}
@@ -1353,12 +1386,11 @@ static size_t read_rows(const struct ecert_rules *r, const cJSON *table, int s2t
 
 /* 二（三）2 (skill → title) and 二（四）1 (title → skill): a level held for enough whole
  * years leads to a level on the other ladder. */
-static void eval_level_table(const struct ctx *c, const struct rule *ru, int s2t,
-			     struct outcome *o)
+static void eval_level_table(const struct ctx *c, const struct rule *ru, int s2t, struct outcome *o)
 {
 	struct row rows[ECERT_RULES_MAX_RULES];
 	size_t n = read_rows(c->rules, ecert_json_arr(ru->params, "table"), s2t, rows,
-			     ECERT_RULES_MAX_RULES);
+	                     ECERT_RULES_MAX_RULES);
 	const struct row *lowest = NULL, *nearest = NULL;
 	const struct ev_info *in = c->cand;
 
@@ -1408,7 +1440,8 @@ static int other_province_award(const cJSON *other, const char *award)
 
 	cJSON_ArrayForEach(prov, ecert_json_arr(other, "provinces"))
 	{
-		const char *forms[2] = {ecert_json_str(prov, "name"), ecert_json_str(prov, "short")};
+		const char *forms[2] = {ecert_json_str(prov, "name"),
+		                        ecert_json_str(prov, "short")};
 
 		for (size_t f = 0; f < 2; f++) {
 			size_t lp;
@@ -1464,9 +1497,9 @@ static void eval_green(const struct ctx *c, const struct rule *ru, struct outcom
 
 		if (tier) {
 			max = ecert_json_str(tier, "maxLevel");
-			scope_key = streq(ecert_json_str(tier, "scope"), "national") ?
-					    "scope_national" :
-					    "scope_provincial";
+			scope_key = streq(ecert_json_str(tier, "scope"), "national")
+			                ? "scope_national"
+			                : "scope_provincial";
 		} else if (other && other_province_award(other, award)) {
 			max = ecert_json_str(other, "maxLevel");
 			scope_key = "scope_provincial";
@@ -1630,7 +1663,8 @@ static void eval_info(const struct ctx *c, const struct rule *ru, struct outcome
 		o->key = "ok";
 	} else if (streq(decl, "technicalSchoolClass")) {
 		const char *cls = c->claim->technical_school_class;
-		const char *edu = cls ? ecert_json_str(ecert_json_obj(ru->params, "values"), cls) : NULL;
+		const char *edu =
+		    cls ? ecert_json_str(ecert_json_obj(ru->params, "values"), cls) : NULL;
 
 		o->key = cls ? "given" : "absent";
 		vset(&o->v, "value", cls ? cls : "");
@@ -1692,7 +1726,7 @@ static void eval_one(const struct ctx *c, const struct rule *ru, struct outcome 
 
 /* One try of the rules with one candidate evidence item. */
 struct attempt {
-	struct ecert_rules_finding f[ECERT_RULES_MAX_RULES];
+	struct finding f[ECERT_RULES_MAX_RULES];
 	size_t n;
 	int verdict;
 };
@@ -1700,8 +1734,8 @@ struct attempt {
 static void attempt_clear(struct attempt *a)
 {
 	for (size_t i = 0; i < a->n; i++) {
-		ecert_free((void *)(uintptr_t)a->f[i].message_zh);
-		ecert_free((void *)(uintptr_t)a->f[i].message_en);
+		ecert_free(a->f[i].zh);
+		ecert_free(a->f[i].en);
 	}
 	a->n = 0;
 }
@@ -1732,13 +1766,14 @@ static int run_attempt(const struct ctx *c, struct attempt *a, struct ecert_erro
 		const struct rule *ru = &r->rules[i];
 		const cJSON *t;
 		char *buf;
-		struct ecert_rules_finding *f = &a->f[a->n];
+		struct finding *fo = &a->f[a->n];
+		struct ecert_rules_finding *f = &fo->view;
 
 		if (!(ru->directions & dir))
 			continue;
 		eval_one(c, ru, o);
 		t = msg_text(ru, o->key);
-		memset(f, 0, sizeof(*f));
+		memset(fo, 0, sizeof(*fo));
 		f->rule = ru->id;
 		f->clause = o->clause ? o->clause : ru->clause;
 		f->ok = o->ok;
@@ -1746,11 +1781,13 @@ static int run_attempt(const struct ctx *c, struct attempt *a, struct ecert_erro
 		buf = ecert_malloc(ECERT_RULES_MSG_MAX);
 		if (buf) {
 			render(ecert_json_str(t, "zh"), &o->v, 0, buf);
-			f->message_zh = ecert_strdup(buf);
+			fo->zh = ecert_strdup(buf);
 			render(ecert_json_str(t, "en"), &o->v, 1, buf);
-			f->message_en = ecert_strdup(buf);
+			fo->en = ecert_strdup(buf);
 			ecert_free(buf);
 		}
+		f->message_zh = fo->zh;
+		f->message_en = fo->en;
 		rule_of[a->n] = (int)i;
 		a->n++;
 		if (!f->message_zh || !f->message_en) {
@@ -1773,33 +1810,33 @@ static int run_attempt(const struct ctx *c, struct attempt *a, struct ecert_erro
 			if (r->rules[rule_of[m]].alt != rule_of[h])
 				continue;
 			grouped = 1;
-			if (outcome_rank(a->f[m].ok) > outcome_rank(a->f[best].ok))
+			if (outcome_rank(a->f[m].view.ok) > outcome_rank(a->f[best].view.ok))
 				best = m;
 		}
-		if (!grouped || a->f[best].ok == ECERT_RULES_FAIL)
+		if (!grouped || a->f[best].view.ok == ECERT_RULES_FAIL)
 			continue;
 		for (size_t m = 0; m < a->n; m++)
 			if (m != best && (m == h || r->rules[rule_of[m]].alt == rule_of[h]))
-				a->f[m].superseded = 1;
+				a->f[m].view.superseded = 1;
 	}
 	for (size_t i = 0; i < a->n; i++) {
-		if (a->f[i].superseded)
+		if (a->f[i].view.superseded)
 			continue;
-		if (a->f[i].ok == ECERT_RULES_FAIL)
+		if (a->f[i].view.ok == ECERT_RULES_FAIL)
 			fail = 1;
-		else if (a->f[i].ok == ECERT_RULES_REVIEW)
+		else if (a->f[i].view.ok == ECERT_RULES_REVIEW)
 			review = 1;
 	}
-	a->verdict = fail ? ECERT_RULES_NOT_ELIGIBLE :
-		     review ? ECERT_RULES_NEEDS_REVIEW :
-			      ECERT_RULES_ELIGIBLE;
+	a->verdict = fail     ? ECERT_RULES_NOT_ELIGIBLE
+	             : review ? ECERT_RULES_NEEDS_REVIEW
+	                      : ECERT_RULES_ELIGIBLE;
 	return ECERT_OK;
 }
 
 /* Is candidate x better than y (already decided attempts)? Verdict first, then a sound
  * certificate, then the higher level, the longer held, the earlier in the claim. */
 static int better(const struct attempt *ax, const struct ev_info *x, const struct attempt *ay,
-		  const struct ev_info *y)
+                  const struct ev_info *y)
 {
 	if (verdict_rank(ax->verdict) != verdict_rank(ay->verdict))
 		return verdict_rank(ax->verdict) > verdict_rank(ay->verdict);
@@ -1825,41 +1862,42 @@ static char *dup_or_null(const char *s, int *oom)
 }
 
 static int check_inputs(const struct ecert_rules_claim *claim,
-			const struct ecert_rules_evidence *evidence, size_t n,
-			struct ecert_error *err)
+                        const struct ecert_rules_evidence *evidence, size_t n,
+                        struct ecert_error *err)
 {
 	unsigned seen = 0;
 
 	if (claim->direction != ECERT_RULES_SKILL_TO_TITLE &&
 	    claim->direction != ECERT_RULES_TITLE_TO_SKILL)
 		return ecert_fail(err, ECERT_ERR_ARG, "claim direction is not set");
-	if (!claim->target_level || (claim->direction == ECERT_RULES_SKILL_TO_TITLE &&
-				     (!claim->target_series || !claim->target_specialty)) ||
+	if (!claim->target_level ||
+	    (claim->direction == ECERT_RULES_SKILL_TO_TITLE &&
+	     (!claim->target_series || !claim->target_specialty)) ||
 	    (claim->direction == ECERT_RULES_TITLE_TO_SKILL &&
 	     (!claim->target_occupation_code || !claim->target_occupation)))
 		return ecert_fail(err, ECERT_ERR_ARG, "claim target is incomplete");
 	if (n == 0 || n > ECERT_RULES_MAX_EVIDENCE || n != claim->n_evidence || (n && !evidence))
 		return ecert_fail(err, ECERT_ERR_ARG,
-				  "every evidence certificate of the claim (1 to %d) must be given",
-				  ECERT_RULES_MAX_EVIDENCE);
+		                  "every evidence certificate of the claim (1 to %d) must be given",
+		                  ECERT_RULES_MAX_EVIDENCE);
 	if (claim->n_awards > ECERT_RULES_MAX_AWARDS)
 		return ecert_fail(err, ECERT_ERR_ARG, "too many awards");
 	for (size_t i = 0; i < n; i++) {
 		if (evidence[i].index >= n || (seen & (1u << evidence[i].index)))
 			return ecert_fail(err, ECERT_ERR_ARG,
-					  "evidence indexes must cover 0..%zu once each", n - 1);
+			                  "evidence indexes must cover 0..%zu once each", n - 1);
 		if (evidence[i].kind != ECERT_RULES_EVIDENCE_TITLE &&
 		    evidence[i].kind != ECERT_RULES_EVIDENCE_SKILL)
 			return ecert_fail(err, ECERT_ERR_ARG, "evidence[%zu] has no kind",
-					  evidence[i].index);
+			                  evidence[i].index);
 		seen |= 1u << evidence[i].index;
 	}
 	return ECERT_OK;
 }
 
 int ecert_rules_evaluate(const struct ecert_rules *rules, const struct ecert_rules_claim *claim,
-			 const struct ecert_rules_evidence *evidence, size_t n_evidence,
-			 struct ecert_rules_result **out, struct ecert_error *err)
+                         const struct ecert_rules_evidence *evidence, size_t n_evidence,
+                         struct ecert_rules_result **out, struct ecert_error *err)
 {
 	struct ev_info info[ECERT_RULES_MAX_EVIDENCE];
 	struct attempt *best = NULL, *cur = NULL;
@@ -1899,8 +1937,8 @@ int ecert_rules_evaluate(const struct ecert_rules *rules, const struct ecert_rul
 	if (c.target_ord < 0) {
 		ecert_error_where(err, "target.level");
 		return ecert_fail(err, ECERT_ERR_INVALID, "\"%s\" is not a %s level",
-				  claim->target_level,
-				  want == ECERT_RULES_EVIDENCE_SKILL ? "title" : "skill");
+		                  claim->target_level,
+		                  want == ECERT_RULES_EVIDENCE_SKILL ? "title" : "skill");
 	}
 	for (size_t i = 0; i < n_evidence; i++)
 		read_evidence(rules, claim, &evidence[i], &info[i]);
@@ -1955,11 +1993,13 @@ int ecert_rules_evaluate(const struct ecert_rules *rules, const struct ecert_rul
 	res->table_version = dup_or_null(ecert_json_str(rules->table, "version"), &oom);
 	res->table_status = dup_or_null(ecert_json_str(rules->table, "status"), &oom);
 	for (size_t i = 0; i < best->n; i++) {
-		struct ecert_rules_finding *f = &res->findings[i];
+		struct finding *f = &res->findings[i];
 
 		*f = best->f[i];
-		f->rule = dup_or_null(best->f[i].rule, &oom);
-		f->clause = dup_or_null(best->f[i].clause, &oom);
+		f->rule = dup_or_null(best->f[i].view.rule, &oom);
+		f->clause = dup_or_null(best->f[i].view.clause, &oom);
+		f->view.rule = f->rule;
+		f->view.clause = f->clause;
 		res->n = i + 1;
 	}
 	best->n = 0; /* messages now belong to res */
@@ -1988,10 +2028,10 @@ void ecert_rules_result_free(struct ecert_rules_result *result)
 	if (!result)
 		return;
 	for (size_t i = 0; i < result->n; i++) {
-		ecert_free((void *)(uintptr_t)result->findings[i].rule);
-		ecert_free((void *)(uintptr_t)result->findings[i].clause);
-		ecert_free((void *)(uintptr_t)result->findings[i].message_zh);
-		ecert_free((void *)(uintptr_t)result->findings[i].message_en);
+		ecert_free(result->findings[i].rule);
+		ecert_free(result->findings[i].clause);
+		ecert_free(result->findings[i].zh);
+		ecert_free(result->findings[i].en);
 	}
 	ecert_free(result->policy_id);
 	ecert_free(result->document_number);
@@ -2017,10 +2057,10 @@ size_t ecert_rules_result_count(const struct ecert_rules_result *result)
 	return result->n;
 }
 
-const struct ecert_rules_finding *ecert_rules_result_finding(const struct ecert_rules_result *result,
-							     size_t i)
+const struct ecert_rules_finding *
+ecert_rules_result_finding(const struct ecert_rules_result *result, size_t i)
 {
-	return i < result->n ? &result->findings[i] : NULL;
+	return i < result->n ? &result->findings[i].view : NULL;
 }
 
 const char *ecert_rules_verdict_name(int verdict)
@@ -2053,7 +2093,7 @@ static const char *direction_name(int d)
 }
 
 int ecert_rules_result_json(const struct ecert_rules_result *result, cJSON **out,
-			    struct ecert_error *err)
+                            struct ecert_error *err)
 {
 	cJSON *root = cJSON_CreateObject(), *pol, *tab, *arr;
 	int ok = root != NULL;
@@ -2076,14 +2116,14 @@ int ecert_rules_result_json(const struct ecert_rules_result *result, cJSON **out
 	     cJSON_AddStringToObject(root, "asOf", result->as_of) &&
 	     cJSON_AddStringToObject(root, "verdict", ecert_rules_verdict_name(result->verdict));
 	if (ok)
-		ok = result->deciding >= 0 ?
-			     cJSON_AddNumberToObject(root, "decidingEvidence",
-						     (double)result->deciding) != NULL :
-			     cJSON_AddNullToObject(root, "decidingEvidence") != NULL;
+		ok = result->deciding >= 0
+		         ? cJSON_AddNumberToObject(root, "decidingEvidence",
+		                                   (double)result->deciding) != NULL
+		         : cJSON_AddNullToObject(root, "decidingEvidence") != NULL;
 	arr = ok ? cJSON_AddArrayToObject(root, "findings") : NULL;
 	ok = ok && arr;
 	for (size_t i = 0; ok && i < result->n; i++) {
-		const struct ecert_rules_finding *f = &result->findings[i];
+		const struct ecert_rules_finding *f = &result->findings[i].view;
 		cJSON *jf = cJSON_CreateObject(), *msg;
 
 		ok = jf && cJSON_AddItemToArray(arr, jf);
@@ -2094,9 +2134,9 @@ int ecert_rules_result_json(const struct ecert_rules_result *result, cJSON **out
 		ok = cJSON_AddStringToObject(jf, "rule", f->rule) &&
 		     cJSON_AddStringToObject(jf, "clause", f->clause);
 		if (ok)
-			ok = f->ok == ECERT_RULES_REVIEW ?
-				     cJSON_AddNullToObject(jf, "ok") != NULL :
-				     cJSON_AddBoolToObject(jf, "ok", f->ok == ECERT_RULES_OK) != NULL;
+			ok = f->ok == ECERT_RULES_REVIEW
+			         ? cJSON_AddNullToObject(jf, "ok") != NULL
+			         : cJSON_AddBoolToObject(jf, "ok", f->ok == ECERT_RULES_OK) != NULL;
 		msg = ok ? cJSON_AddObjectToObject(jf, "message") : NULL;
 		ok = ok && msg && cJSON_AddStringToObject(msg, "zh", f->message_zh) &&
 		     cJSON_AddStringToObject(msg, "en", f->message_en);
@@ -2114,7 +2154,7 @@ int ecert_rules_result_json(const struct ecert_rules_result *result, cJSON **out
 }
 
 int ecert_rules_result_text(const struct ecert_rules_result *result, const char *lang,
-			    struct ecert_buf *out, struct ecert_error *err)
+                            struct ecert_buf *out, struct ecert_error *err)
 {
 	static const char *const verdict_zh[] = {"符合条件", "不符合条件", "需人工复核"};
 	static const char *const verdict_en[] = {"eligible", "not eligible", "needs review"};
@@ -2134,43 +2174,44 @@ int ecert_rules_result_text(const struct ecert_rules_result *result, const char 
 	v = result->verdict >= 0 && result->verdict <= 2 ? result->verdict : 1;
 	if (en) {
 		ecert_buf_printf(out, "Cross-track claim: %s (%s)\n", verdict_en[v],
-				 ecert_rules_verdict_name(result->verdict));
+		                 ecert_rules_verdict_name(result->verdict));
 		ecert_buf_printf(out, "Policy: %s, rules %s, in force from %s\n",
-				 result->document_number, result->version, result->effective);
+		                 result->document_number, result->version, result->effective);
 		ecert_buf_printf(out, "Direction: %s; claim date: %s\n",
-				 direction_name(result->direction), result->as_of);
+		                 direction_name(result->direction), result->as_of);
 		if (result->deciding >= 0)
-			ecert_buf_printf(out, "Deciding evidence: evidence[%ld]\n", result->deciding);
+			ecert_buf_printf(out, "Deciding evidence: evidence[%ld]\n",
+			                 result->deciding);
 		else
 			ecert_buf_puts(out, "Deciding evidence: none\n");
 		ecert_buf_printf(out, "Correspondence table: %s %s (%s)\n", result->table_id,
-				 result->table_version, result->table_status);
+		                 result->table_version, result->table_status);
 	} else {
 		ecert_buf_printf(out, "贯通申报核验结果：%s（%s）\n", verdict_zh[v],
-				 ecert_rules_verdict_name(result->verdict));
+		                 ecert_rules_verdict_name(result->verdict));
 		ecert_buf_printf(out, "政策依据：%s（规则版本 %s，实施日期 %s）\n",
-				 result->document_number, result->version, result->effective);
+		                 result->document_number, result->version, result->effective);
 		ecert_buf_printf(out, "申报方向：%s；申报基准日：%s\n",
-				 result->direction == ECERT_RULES_SKILL_TO_TITLE ? "技能人才申报职称" :
-										   "专业技术人才申报技能评价",
-				 result->as_of);
+		                 result->direction == ECERT_RULES_SKILL_TO_TITLE
+		                     ? "技能人才申报职称"
+		                     : "专业技术人才申报技能评价",
+		                 result->as_of);
 		if (result->deciding >= 0)
 			ecert_buf_printf(out, "据以判定的证据：evidence[%ld]\n", result->deciding);
 		else
 			ecert_buf_puts(out, "据以判定的证据：无\n");
-		ecert_buf_printf(out, "对应表：%s %s（%s）\n", result->table_id,
-				 result->table_version,
-				 streq(result->table_status, "trial") ? "试行" : result->table_status);
+		ecert_buf_printf(
+		    out, "对应表：%s %s（%s）\n", result->table_id, result->table_version,
+		    streq(result->table_status, "trial") ? "试行" : result->table_status);
 	}
 	for (size_t i = 0; i < result->n; i++) {
-		const struct ecert_rules_finding *f = &result->findings[i];
+		const struct ecert_rules_finding *f = &result->findings[i].view;
 		int m = f->ok >= 0 && f->ok <= 2 ? f->ok : 0;
 
-		ecert_buf_printf(out, "  [%s] %s %s%s%s%s\n", en ? mark_en[m] : mark_zh[m], f->clause,
-				 f->rule,
-				 f->superseded ? (en ? " (alternative not used)" : "（备选路径，未采用）") :
-						 "",
-				 en ? ": " : "：", en ? f->message_en : f->message_zh);
+		ecert_buf_printf(
+		    out, "  [%s] %s %s%s%s%s\n", en ? mark_en[m] : mark_zh[m], f->clause, f->rule,
+		    f->superseded ? (en ? " (alternative not used)" : "（备选路径，未采用）") : "",
+		    en ? ": " : "：", en ? f->message_en : f->message_zh);
 	}
 	if (ecert_buf_ok(out) != ECERT_OK)
 		return ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
@@ -2192,7 +2233,7 @@ static int title_name_ord(const struct ecert_rules *r, const char *name)
 		cJSON_ArrayForEach(s, ecert_json_arr(r->rules[i].params, "series"))
 		{
 			if (ecert_domain_title_lookup(r->domain, s->valuestring, name, &tl,
-						      &scratch) == ECERT_OK)
+			                              &scratch) == ECERT_OK)
 				return tl.ordinal;
 		}
 	}
@@ -2200,7 +2241,7 @@ static int title_name_ord(const struct ecert_rules *r, const char *name)
 }
 
 int ecert_rules_equivalent(const struct ecert_rules *rules, const char *level,
-			   struct ecert_rules_equivalence *out, struct ecert_error *err)
+                           struct ecert_rules_equivalence *out, struct ecert_error *err)
 {
 	const struct rule *ru = NULL;
 	const cJSON *pair;
@@ -2213,7 +2254,7 @@ int ecert_rules_equivalent(const struct ecert_rules *rules, const char *level,
 			ru = &rules->rules[i];
 	if (!ru)
 		return ecert_fail(err, ECERT_ERR_UNSUPPORTED,
-				  "these rules have no treatment-equivalence rule");
+		                  "these rules have no treatment-equivalence rule");
 	s_ord = skill_ord(rules, level);
 	if (s_ord < 0) {
 		t_ord = title_ord(rules, level);
@@ -2222,8 +2263,8 @@ int ecert_rules_equivalent(const struct ecert_rules *rules, const char *level,
 		if (t_ord < 0) {
 			ecert_error_where(err, "%s", level);
 			return ecert_fail(err, ECERT_ERR_INVALID,
-					  "not a skill level (三级, 高级工 …), a title level "
-					  "(助理级 …) or a title name (工程师 …)");
+			                  "not a skill level (三级, 高级工 …), a title level "
+			                  "(助理级 …) or a title name (工程师 …)");
 		}
 	}
 	cJSON_ArrayForEach(pair, ecert_json_arr(ru->params, "pairs"))
@@ -2260,5 +2301,5 @@ int ecert_rules_equivalent(const struct ecert_rules *rules, const char *level,
 	}
 	ecert_error_where(err, "%s", level);
 	return ecert_fail(err, ECERT_ERR_UNSUPPORTED, "%s sets no equivalent treatment for it",
-			  ru->clause);
+	                  ru->clause);
 }

@@ -25,21 +25,21 @@ static int failures; /* failed expectations of the running test */
 
 /* A failed expectation names the case and is counted; the test fails at its end (see
  * DONE), so that one run lists every case that is wrong. */
-#define EXPECT(cond, ...)                                                                  \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			print_error("case \"%s\": ", case_name);                           \
-			print_error(__VA_ARGS__);                                          \
-			print_error("\n");                                                 \
-			failures++;                                                        \
-		}                                                                          \
+#define EXPECT(cond, ...)                                                                          \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			print_error("case \"%s\": ", case_name);                                   \
+			print_error(__VA_ARGS__);                                                  \
+			print_error("\n");                                                         \
+			failures++;                                                                \
+		}                                                                                  \
 	} while (0)
 
-#define DONE()                                                                             \
-	do {                                                                               \
-		int n_ = failures;                                                         \
-		failures = 0;                                                              \
-		assert_int_equal(n_, 0);                                                   \
+#define DONE()                                                                                     \
+	do {                                                                                       \
+		int n_ = failures;                                                                 \
+		failures = 0;                                                                      \
+		assert_int_equal(n_, 0);                                                           \
 	} while (0)
 
 static int setup(void **state)
@@ -82,20 +82,21 @@ static void merge(cJSON *base, const cJSON *over)
  * the engine never reads them, the verifier does (and the e2e tests sign real ones). */
 static cJSON *build_claim(const cJSON *doc, const cJSON *cs)
 {
-	const cJSON *tpl = ecert_json_obj(ecert_json_obj(doc, "templates"),
-					  ecert_json_str(cs, "template"));
+	const cJSON *tpl =
+	    ecert_json_obj(ecert_json_obj(doc, "templates"), ecert_json_str(cs, "template"));
 	cJSON *claim = cJSON_Duplicate(tpl, 1), *arr, *e;
 	const cJSON *it;
 
 	assert_non_null(claim);
 	cJSON_AddItemToObject(claim, "applicant",
-			      cJSON_Duplicate(ecert_json_obj(doc, "applicant"), 1));
+	                      cJSON_Duplicate(ecert_json_obj(doc, "applicant"), 1));
 	if (ecert_json_str(cs, "asOf")) {
 		cJSON_DeleteItemFromObjectCaseSensitive(claim, "asOf");
 		cJSON_AddStringToObject(claim, "asOf", ecert_json_str(cs, "asOf"));
 	}
 	if (ecert_json_obj(cs, "target"))
-		merge(cJSON_GetObjectItemCaseSensitive(claim, "target"), ecert_json_obj(cs, "target"));
+		merge(cJSON_GetObjectItemCaseSensitive(claim, "target"),
+		      ecert_json_obj(cs, "target"));
 	if (ecert_json_obj(cs, "declarations"))
 		merge(cJSON_GetObjectItemCaseSensitive(claim, "declarations"),
 		      ecert_json_obj(cs, "declarations"));
@@ -104,9 +105,9 @@ static cJSON *build_claim(const cJSON *doc, const cJSON *cs)
 	{
 		e = cJSON_CreateObject();
 		cJSON_AddStringToObject(e, "type",
-					strcmp(ecert_json_str(it, "kind"), "title") == 0 ?
-						"TitleCertificate" :
-						"SkillCertificate");
+		                        strcmp(ecert_json_str(it, "kind"), "title") == 0
+		                            ? "TitleCertificate"
+		                            : "SkillCertificate");
 		cJSON_AddItemToObject(e, "credentialSubject", cJSON_Duplicate(it, 1));
 		cJSON_AddObjectToObject(e, "proof");
 		cJSON_AddItemToArray(arr, e);
@@ -128,15 +129,15 @@ static void build_evidence(const cJSON *it, size_t index, struct ecert_rules_evi
 
 	memset(e, 0, sizeof(*e));
 	e->index = index;
-	e->kind = strcmp(ecert_json_str(it, "kind"), "title") == 0 ? ECERT_RULES_EVIDENCE_TITLE :
-								       ECERT_RULES_EVIDENCE_SKILL;
+	e->kind = strcmp(ecert_json_str(it, "kind"), "title") == 0 ? ECERT_RULES_EVIDENCE_TITLE
+	                                                           : ECERT_RULES_EVIDENCE_SKILL;
 	e->verified = bool_or(it, "verified", 1);
 	e->failed_check = ecert_json_str(it, "failedCheck");
 	e->holder_matches = bool_or(it, "holder", 1);
 	e->in_scope = bool_or(it, "inScope", 1);
-	e->revocation = !rev || strcmp(rev, "good") == 0 ? ECERT_RULES_NOT_REVOKED :
-			strcmp(rev, "revoked") == 0	 ? ECERT_RULES_REVOKED :
-							   ECERT_RULES_UNCHECKED;
+	e->revocation = !rev || strcmp(rev, "good") == 0 ? ECERT_RULES_NOT_REVOKED
+	                : strcmp(rev, "revoked") == 0    ? ECERT_RULES_REVOKED
+	                                                 : ECERT_RULES_UNCHECKED;
 	if (e->kind == ECERT_RULES_EVIDENCE_TITLE) {
 		e->series = ecert_json_str(it, "series");
 		e->specialty = ecert_json_str(it, "specialty");
@@ -153,7 +154,7 @@ static void build_evidence(const cJSON *it, size_t index, struct ecert_rules_evi
 }
 
 static const struct ecert_rules_finding *find(const struct ecert_rules_result *res,
-					      const char *rule)
+                                              const char *rule)
 {
 	for (size_t i = 0; i < ecert_rules_result_count(res); i++)
 		if (strcmp(ecert_rules_result_finding(res, i)->rule, rule) == 0)
@@ -170,7 +171,7 @@ static int ok_of(const cJSON *v)
 
 /* Evaluate one case; the caller frees the result and the claim tree. */
 static struct ecert_rules_result *eval_case(const struct ecert_rules *r, const cJSON *doc,
-					    const cJSON *cs, cJSON **claim_out)
+                                            const cJSON *cs, cJSON **claim_out)
 {
 	const char *case_name = ecert_json_str(cs, "name");
 	struct ecert_rules_evidence ev[ECERT_RULES_MAX_EVIDENCE];
@@ -223,30 +224,31 @@ static void check_invariants(const char *case_name, const struct ecert_rules_res
 	EXPECT(ecert_rules_result_finding(res, ecert_rules_result_count(res)) == NULL,
 	       "finding past the end");
 	/* the verdict is the worst finding that counts */
-	EXPECT(ecert_rules_result_verdict(res) == (fail     ? ECERT_RULES_NOT_ELIGIBLE :
-						  review ? ECERT_RULES_NEEDS_REVIEW :
-							   ECERT_RULES_ELIGIBLE),
+	EXPECT(ecert_rules_result_verdict(res) == (fail     ? ECERT_RULES_NOT_ELIGIBLE
+	                                           : review ? ECERT_RULES_NEEDS_REVIEW
+	                                                    : ECERT_RULES_ELIGIBLE),
 	       "verdict does not follow from the findings");
 
 	ecert_error_clear(&err);
 	assert_int_equal(ecert_rules_result_json(res, &json, &err), ECERT_OK);
 	EXPECT(strcmp(ecert_json_str(json, "verdict"),
-		      ecert_rules_verdict_name(ecert_rules_result_verdict(res))) == 0,
+	              ecert_rules_verdict_name(ecert_rules_result_verdict(res))) == 0,
 	       "JSON verdict");
 	EXPECT((size_t)cJSON_GetArraySize(ecert_json_arr(json, "findings")) ==
-		       ecert_rules_result_count(res),
+	           ecert_rules_result_count(res),
 	       "JSON findings");
 	for (size_t i = 0; i < ecert_rules_result_count(res); i++) {
 		const cJSON *jf = cJSON_GetArrayItem(ecert_json_arr(json, "findings"), (int)i);
 		const cJSON *ok = cJSON_GetObjectItemCaseSensitive(jf, "ok");
 		int want = ecert_rules_result_finding(res, i)->ok;
 
-		EXPECT(want == ECERT_RULES_REVIEW ? cJSON_IsNull(ok) :
-						    cJSON_IsBool(ok) && (cJSON_IsTrue(ok) != 0) ==
-									(want == ECERT_RULES_OK),
+		EXPECT(want == ECERT_RULES_REVIEW
+		           ? cJSON_IsNull(ok)
+		           : cJSON_IsBool(ok) &&
+		                 (cJSON_IsTrue(ok) != 0) == (want == ECERT_RULES_OK),
 		       "JSON ok of finding %zu", i);
 		EXPECT(ecert_json_str(ecert_json_obj(jf, "message"), "zh") &&
-			       ecert_json_str(ecert_json_obj(jf, "message"), "en"),
+		           ecert_json_str(ecert_json_obj(jf, "message"), "en"),
 		       "JSON message of finding %zu", i);
 	}
 	cJSON_Delete(json);
@@ -254,15 +256,16 @@ static void check_invariants(const char *case_name, const struct ecert_rules_res
 	assert_int_equal(ecert_rules_result_text(res, "zh", &zh, &err), ECERT_OK);
 	assert_int_equal(ecert_rules_result_text(res, "en", &en, &err), ECERT_OK);
 	EXPECT(strstr((char *)en.data, ecert_rules_verdict_name(ecert_rules_result_verdict(res))) !=
-		       NULL,
+	           NULL,
 	       "English text names the verdict");
-	EXPECT(strstr((char *)zh.data, "吉人社函〔2022〕158号") != NULL, "Chinese text cites the policy");
+	EXPECT(strstr((char *)zh.data, "吉人社函〔2022〕158号") != NULL,
+	       "Chinese text cites the policy");
 	ecert_buf_free(&zh);
 	ecert_buf_free(&en);
 }
 
 static void check_expect(const char *case_name, const cJSON *exp,
-			 const struct ecert_rules_result *res)
+                         const struct ecert_rules_result *res)
 {
 	const cJSON *m, *deciding = cJSON_GetObjectItemCaseSensitive(exp, "deciding");
 	int verdict = ecert_rules_result_verdict(res);
@@ -271,9 +274,10 @@ static void check_expect(const char *case_name, const cJSON *exp,
 	       "verdict %s, expected %s", ecert_rules_verdict_name(verdict),
 	       ecert_json_str(exp, "verdict"));
 	EXPECT(ecert_rules_verdict_exit(verdict) ==
-		       cJSON_GetObjectItemCaseSensitive(exp, "exit")->valueint,
+	           cJSON_GetObjectItemCaseSensitive(exp, "exit")->valueint,
 	       "exit status %d", ecert_rules_verdict_exit(verdict));
-	EXPECT(ecert_rules_result_deciding(res) == (cJSON_IsNull(deciding) ? -1 : deciding->valueint),
+	EXPECT(ecert_rules_result_deciding(res) ==
+	           (cJSON_IsNull(deciding) ? -1 : deciding->valueint),
 	       "deciding evidence %ld", ecert_rules_result_deciding(res));
 	cJSON_ArrayForEach(m, ecert_json_obj(exp, "findings"))
 	{
@@ -372,11 +376,11 @@ static void test_output(void **state)
 	assert_string_equal(ecert_json_str(json, "asOf"), "2023-07-01");
 	assert_int_equal(cJSON_GetObjectItemCaseSensitive(json, "decidingEvidence")->valueint, 0);
 	assert_string_equal(ecert_json_str(ecert_json_obj(json, "policy"), "documentNumber"),
-			    "吉人社函〔2022〕158号");
+	                    "吉人社函〔2022〕158号");
 	assert_string_equal(ecert_json_str(ecert_json_obj(json, "policy"), "effectiveDate"),
-			    "2022-11-18");
+	                    "2022-11-18");
 	assert_string_equal(ecert_json_str(ecert_json_obj(json, "correspondenceTable"), "status"),
-			    "trial");
+	                    "trial");
 	f = cJSON_GetArrayItem(ecert_json_arr(json, "findings"), 0);
 	assert_string_equal(ecert_json_str(f, "rule"), "in-force");
 	assert_string_equal(ecert_json_str(f, "clause"), "三");
@@ -384,10 +388,11 @@ static void test_output(void **state)
 	assert_null(cJSON_GetObjectItemCaseSensitive(f, "evidence"));
 	assert_null(cJSON_GetObjectItemCaseSensitive(f, "superseded"));
 	/* the deciding rule, with its numbers filled in */
-	EXPECT(strstr(find(res, "s2t-years")->message_zh, "2020-06-15 取得技师（二级），至 2023-07-01 满 3 年") !=
-		       NULL,
+	EXPECT(strstr(find(res, "s2t-years")->message_zh,
+	              "2020-06-15 取得技师（二级），至 2023-07-01 满 3 年") != NULL,
 	       "%s", find(res, "s2t-years")->message_zh);
-	EXPECT(strstr(find(res, "s2t-correspondence")->message_zh, "试行") != NULL, "trial row said");
+	EXPECT(strstr(find(res, "s2t-correspondence")->message_zh, "试行") != NULL,
+	       "trial row said");
 	assert_int_equal(find(res, "s2t-years")->evidence, 0);
 	assert_true(find(res, "s2t-green-channel")->superseded);
 
@@ -454,27 +459,27 @@ static void test_equivalent(void **state)
 		int from_skill;
 		const char *skill, *skill_name, *title;
 	} cases[] = {
-		{"高级工", ECERT_OK, 1, "三级", "高级工", "助理级"},
-		{"三级", ECERT_OK, 1, "三级", "高级工", "助理级"},
-		{"三级/高级工", ECERT_OK, 1, "三级", "高级工", "助理级"},
-		{"高级工（三级）", ECERT_OK, 1, "三级", "高级工", "助理级"},
-		{"技师", ECERT_OK, 1, "二级", "技师", "中级"},
-		{"二级", ECERT_OK, 1, "二级", "技师", "中级"},
-		{"高级技师", ECERT_OK, 1, "一级", "高级技师", "副高级"},
-		{"一级", ECERT_OK, 1, "一级", "高级技师", "副高级"},
-		{"助理级", ECERT_OK, 0, "三级", "高级工", "助理级"},
-		{"中级", ECERT_OK, 0, "二级", "技师", "中级"},
-		{"副高级", ECERT_OK, 0, "一级", "高级技师", "副高级"},
-		{"工程师", ECERT_OK, 0, "二级", "技师", "中级"},
-		{"助理工程师", ECERT_OK, 0, "三级", "高级工", "助理级"},
-		{"高级工程师", ECERT_OK, 0, "一级", "高级技师", "副高级"},
-		{"正高级", ECERT_ERR_UNSUPPORTED, 0, NULL, NULL, NULL},
-		{"员级", ECERT_ERR_UNSUPPORTED, 0, NULL, NULL, NULL},
-		{"四级", ECERT_ERR_UNSUPPORTED, 0, NULL, NULL, NULL},
-		{"特级技师", ECERT_ERR_UNSUPPORTED, 0, NULL, NULL, NULL},
-		{"三级/技师", ECERT_ERR_INVALID, 0, NULL, NULL, NULL},
-		{"厨师长", ECERT_ERR_INVALID, 0, NULL, NULL, NULL},
-		{"", ECERT_ERR_INVALID, 0, NULL, NULL, NULL},
+	    {"高级工", ECERT_OK, 1, "三级", "高级工", "助理级"},
+	    {"三级", ECERT_OK, 1, "三级", "高级工", "助理级"},
+	    {"三级/高级工", ECERT_OK, 1, "三级", "高级工", "助理级"},
+	    {"高级工（三级）", ECERT_OK, 1, "三级", "高级工", "助理级"},
+	    {"技师", ECERT_OK, 1, "二级", "技师", "中级"},
+	    {"二级", ECERT_OK, 1, "二级", "技师", "中级"},
+	    {"高级技师", ECERT_OK, 1, "一级", "高级技师", "副高级"},
+	    {"一级", ECERT_OK, 1, "一级", "高级技师", "副高级"},
+	    {"助理级", ECERT_OK, 0, "三级", "高级工", "助理级"},
+	    {"中级", ECERT_OK, 0, "二级", "技师", "中级"},
+	    {"副高级", ECERT_OK, 0, "一级", "高级技师", "副高级"},
+	    {"工程师", ECERT_OK, 0, "二级", "技师", "中级"},
+	    {"助理工程师", ECERT_OK, 0, "三级", "高级工", "助理级"},
+	    {"高级工程师", ECERT_OK, 0, "一级", "高级技师", "副高级"},
+	    {"正高级", ECERT_ERR_UNSUPPORTED, 0, NULL, NULL, NULL},
+	    {"员级", ECERT_ERR_UNSUPPORTED, 0, NULL, NULL, NULL},
+	    {"四级", ECERT_ERR_UNSUPPORTED, 0, NULL, NULL, NULL},
+	    {"特级技师", ECERT_ERR_UNSUPPORTED, 0, NULL, NULL, NULL},
+	    {"三级/技师", ECERT_ERR_INVALID, 0, NULL, NULL, NULL},
+	    {"厨师长", ECERT_ERR_INVALID, 0, NULL, NULL, NULL},
+	    {"", ECERT_ERR_INVALID, 0, NULL, NULL, NULL},
 	};
 	struct ecert_rules_equivalence e;
 	struct ecert_error err;
@@ -495,7 +500,8 @@ static void test_equivalent(void **state)
 		EXPECT(strcmp(e.skill_name, cases[i].skill_name) == 0, "skill name");
 		EXPECT(strcmp(e.title_level, cases[i].title) == 0, "title level %s", e.title_level);
 		EXPECT(strcmp(e.clause, "二（六）") == 0, "clause");
-		EXPECT(strstr(e.message_zh, cases[i].skill_name) && strstr(e.message_zh, e.title_level),
+		EXPECT(strstr(e.message_zh, cases[i].skill_name) &&
+		           strstr(e.message_zh, e.title_level),
 		       "message %s", e.message_zh);
 		EXPECT(!strchr(e.message_zh, '{') && !strchr(e.message_en, '{'), "placeholder");
 	}
@@ -513,43 +519,47 @@ static void test_claim_parse(void **state)
 	} cases[] = {
 #define EV "\"evidence\":[{\"type\":[],\"credentialSubject\":{},\"proof\":{}}]"
 #define AP "\"applicant\":{\"name\":\"王建国\",\"idNumber\":\"220102198503121230\"}"
-#define S2T "\"type\":\"CrossTrackClaim\",\"direction\":\"skill-to-title\",\"asOf\":\"2023-07-01\"," AP
+#define S2T                                                                                        \
+	"\"type\":\"CrossTrackClaim\",\"direction\":\"skill-to-title\",\"asOf\":\"2023-07-"        \
+	"01\"," AP
 #define TT "\"target\":{\"series\":\"工程\",\"specialty\":\"机械工程\",\"level\":\"中级\"}"
-		{"{" S2T "," TT "," EV "}", ECERT_OK, ""},
-		{"[]", ECERT_ERR_SCHEMA, ""},
-		{"{" S2T "," TT "," EV ",\"extra\":1}", ECERT_ERR_SCHEMA, "extra"},
-		{"{\"type\":\"Claim\",\"direction\":\"skill-to-title\",\"asOf\":\"2023-07-01\"," AP
-		 "," TT "," EV "}",
-		 ECERT_ERR_SCHEMA, "type"},
-		{"{\"type\":\"CrossTrackClaim\",\"direction\":\"sideways\",\"asOf\":\"2023-07-01\"," AP
-		 "," TT "," EV "}",
-		 ECERT_ERR_SCHEMA, "direction"},
-		{"{\"type\":\"CrossTrackClaim\",\"direction\":\"skill-to-title\",\"asOf\":\"2023-02-29\"," AP
-		 "," TT "," EV "}",
-		 ECERT_ERR_INVALID, "asOf"},
-		{"{" S2T ",\"target\":{\"series\":\"工程\",\"level\":\"中级\"}," EV "}", ECERT_ERR_SCHEMA,
-		 "target"},
-		{"{" S2T ",\"target\":{\"occupationCode\":\"6-18-01-01\",\"occupation\":\"车工\","
-		 "\"level\":\"三级\"}," EV "}",
-		 ECERT_ERR_SCHEMA, ""}, /* a skill target does not go with skill-to-title */
-		{"{" S2T "," TT ",\"evidence\":[]}", ECERT_ERR_SCHEMA, "evidence"},
-		{"{" S2T "," TT ",\"evidence\":[1]}", ECERT_ERR_SCHEMA, "evidence[0]"},
-		{"{" S2T "," TT "," EV ",\"declarations\":{\"frontline\":true}}", ECERT_ERR_SCHEMA,
-		 "declarations.frontline"},
-		{"{" S2T "," TT "," EV ",\"declarations\":{\"annualReviewsPassed\":4}}", ECERT_ERR_SCHEMA,
-		 "declarations.annualReviewsPassed"},
-		{"{" S2T "," TT "," EV ",\"declarations\":{\"annualReviewsPassed\":2.5}}",
-		 ECERT_ERR_SCHEMA, "declarations.annualReviewsPassed"},
-		{"{" S2T "," TT "," EV ",\"declarations\":{\"unitRecommended\":\"yes\"}}", ECERT_ERR_SCHEMA,
-		 "declarations.unitRecommended"},
-		{"{" S2T "," TT "," EV ",\"declarations\":{\"awards\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\","
-		 "\"g\",\"h\",\"i\",\"j\",\"k\",\"l\",\"m\",\"n\",\"o\",\"p\",\"q\"]}}",
-		 ECERT_ERR_SCHEMA, "declarations.awards"},
-		{"{" S2T "," TT "," EV ",\"declarations\":{\"awards\":[\"\"]}}", ECERT_ERR_SCHEMA,
-		 "declarations.awards[0]"},
-		{"{\"type\":\"CrossTrackClaim\",\"direction\":\"skill-to-title\",\"asOf\":\"2023-07-01\","
-		 "\"applicant\":{\"name\":\"王建国\"}," TT "," EV "}",
-		 ECERT_ERR_SCHEMA, "applicant.idNumber"},
+	    {"{" S2T "," TT "," EV "}", ECERT_OK, ""},
+	    {"[]", ECERT_ERR_SCHEMA, ""},
+	    {"{" S2T "," TT "," EV ",\"extra\":1}", ECERT_ERR_SCHEMA, "extra"},
+	    {"{\"type\":\"Claim\",\"direction\":\"skill-to-title\",\"asOf\":\"2023-07-01\"," AP
+	     "," TT "," EV "}",
+	     ECERT_ERR_SCHEMA, "type"},
+	    {"{\"type\":\"CrossTrackClaim\",\"direction\":\"sideways\",\"asOf\":\"2023-07-01\"," AP
+	     "," TT "," EV "}",
+	     ECERT_ERR_SCHEMA, "direction"},
+	    {"{\"type\":\"CrossTrackClaim\",\"direction\":\"skill-to-title\",\"asOf\":\"2023-02-"
+	     "29\"," AP "," TT "," EV "}",
+	     ECERT_ERR_INVALID, "asOf"},
+	    {"{" S2T ",\"target\":{\"series\":\"工程\",\"level\":\"中级\"}," EV "}",
+	     ECERT_ERR_SCHEMA, "target"},
+	    {"{" S2T ",\"target\":{\"occupationCode\":\"6-18-01-01\",\"occupation\":\"车工\","
+	     "\"level\":\"三级\"}," EV "}",
+	     ECERT_ERR_SCHEMA, ""}, /* a skill target does not go with skill-to-title */
+	    {"{" S2T "," TT ",\"evidence\":[]}", ECERT_ERR_SCHEMA, "evidence"},
+	    {"{" S2T "," TT ",\"evidence\":[1]}", ECERT_ERR_SCHEMA, "evidence[0]"},
+	    {"{" S2T "," TT "," EV ",\"declarations\":{\"frontline\":true}}", ECERT_ERR_SCHEMA,
+	     "declarations.frontline"},
+	    {"{" S2T "," TT "," EV ",\"declarations\":{\"annualReviewsPassed\":4}}",
+	     ECERT_ERR_SCHEMA, "declarations.annualReviewsPassed"},
+	    {"{" S2T "," TT "," EV ",\"declarations\":{\"annualReviewsPassed\":2.5}}",
+	     ECERT_ERR_SCHEMA, "declarations.annualReviewsPassed"},
+	    {"{" S2T "," TT "," EV ",\"declarations\":{\"unitRecommended\":\"yes\"}}",
+	     ECERT_ERR_SCHEMA, "declarations.unitRecommended"},
+	    {"{" S2T "," TT "," EV
+	     ",\"declarations\":{\"awards\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\","
+	     "\"g\",\"h\",\"i\",\"j\",\"k\",\"l\",\"m\",\"n\",\"o\",\"p\",\"q\"]}}",
+	     ECERT_ERR_SCHEMA, "declarations.awards"},
+	    {"{" S2T "," TT "," EV ",\"declarations\":{\"awards\":[\"\"]}}", ECERT_ERR_SCHEMA,
+	     "declarations.awards[0]"},
+	    {"{\"type\":\"CrossTrackClaim\",\"direction\":\"skill-to-title\",\"asOf\":\"2023-07-"
+	     "01\","
+	     "\"applicant\":{\"name\":\"王建国\"}," TT "," EV "}",
+	     ECERT_ERR_SCHEMA, "applicant.idNumber"},
 #undef EV
 #undef AP
 #undef S2T
@@ -565,17 +575,17 @@ static void test_claim_parse(void **state)
 		int rc;
 
 		ecert_error_clear(&err);
-		assert_int_equal(ecert_json_parse(cases[i].json, strlen(cases[i].json), NULL, &doc,
-						  &err),
-				 ECERT_OK);
+		assert_int_equal(
+		    ecert_json_parse(cases[i].json, strlen(cases[i].json), NULL, &doc, &err),
+		    ECERT_OK);
 		rc = ecert_rules_claim_parse(doc, &c, &err);
 		EXPECT(rc == cases[i].rc, "rc %d: %s %s", rc, err.where, err.msg);
 		EXPECT(rc == ECERT_OK || strcmp(err.where, cases[i].where) == 0, "where \"%s\"",
 		       err.where);
 		if (rc == ECERT_OK) {
 			EXPECT(c.direction == ECERT_RULES_SKILL_TO_TITLE && c.n_evidence == 1 &&
-				       c.annual_reviews_passed == -1 && c.front_line == -1 &&
-				       c.n_awards == 0 && strcmp(c.target_level, "中级") == 0,
+			           c.annual_reviews_passed == -1 && c.front_line == -1 &&
+			           c.n_awards == 0 && strcmp(c.target_level, "中级") == 0,
 			       "parsed facts");
 		}
 		cJSON_Delete(doc);
@@ -688,13 +698,12 @@ static void mut_kind(cJSON *d)
 static void mut_message_key(cJSON *d)
 {
 	cJSON_DeleteItemFromObjectCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(rule_by_id(d, "s2t-years"), "messages"),
-		"fail_years");
+	    cJSON_GetObjectItemCaseSensitive(rule_by_id(d, "s2t-years"), "messages"), "fail_years");
 }
 static void mut_placeholder(cJSON *d)
 {
 	cJSON *m = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(rule_by_id(d, "in-force"), "messages"), "ok");
+	    cJSON_GetObjectItemCaseSensitive(rule_by_id(d, "in-force"), "messages"), "ok");
 
 	set_str(m, "zh", "{nope}");
 }
@@ -713,7 +722,7 @@ static void mut_alternative(cJSON *d)
 static void mut_level(cJSON *d)
 {
 	cJSON *t = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(rule_by_id(d, "s2t-years"), "parameters"), "table");
+	    cJSON_GetObjectItemCaseSensitive(rule_by_id(d, "s2t-years"), "parameters"), "table");
 
 	set_str(cJSON_GetArrayItem(t, 0), "skill", "大师");
 }
@@ -728,20 +737,20 @@ static void mut_direction(cJSON *d)
 static void mut_na(cJSON *d)
 {
 	cJSON_DeleteItemFromObjectCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(rule_by_id(d, "s2t-front-line-engineering"),
-						 "messages"),
-		"na");
+	    cJSON_GetObjectItemCaseSensitive(rule_by_id(d, "s2t-front-line-engineering"),
+	                                     "messages"),
+	    "na");
 }
 static void mut_date(cJSON *d)
 {
 	set_str(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(d, "policy"),
-						 "dates"),
-		"indexed", "2022-11-31");
+	                                         "dates"),
+	        "indexed", "2022-11-31");
 }
 static void mut_years(cJSON *d)
 {
 	cJSON *t = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(rule_by_id(d, "s2t-years"), "parameters"), "table");
+	    cJSON_GetObjectItemCaseSensitive(rule_by_id(d, "s2t-years"), "parameters"), "table");
 
 	cJSON_DeleteItemFromObjectCaseSensitive(cJSON_GetArrayItem(t, 1), "years");
 	cJSON_AddNumberToObject(cJSON_GetArrayItem(t, 1), "years", 2.5);
@@ -753,18 +762,18 @@ static void test_bad_rules(void **state)
 		const char *name;
 		void (*mutate)(cJSON *);
 	} cases[] = {
-		{"unknown kind", mut_kind},
-		{"missing message key", mut_message_key},
-		{"unknown placeholder", mut_placeholder},
-		{"effective date not among the dates", mut_effective},
-		{"unknown effective date basis", mut_basis},
-		{"alternative to an unknown rule", mut_alternative},
-		{"unknown level in a table", mut_level},
-		{"duplicate rule id", mut_dup_id},
-		{"kind applied to the wrong direction", mut_direction},
-		{"series-limited declaration without na message", mut_na},
-		{"impossible date", mut_date},
-		{"fractional years", mut_years},
+	    {"unknown kind", mut_kind},
+	    {"missing message key", mut_message_key},
+	    {"unknown placeholder", mut_placeholder},
+	    {"effective date not among the dates", mut_effective},
+	    {"unknown effective date basis", mut_basis},
+	    {"alternative to an unknown rule", mut_alternative},
+	    {"unknown level in a table", mut_level},
+	    {"duplicate rule id", mut_dup_id},
+	    {"kind applied to the wrong direction", mut_direction},
+	    {"series-limited declaration without na message", mut_na},
+	    {"impossible date", mut_date},
+	    {"fractional years", mut_years},
 	};
 
 	(void)state;
@@ -821,7 +830,7 @@ static struct ecert_rules *load_modified(const char *which, void (*mutate)(cJSON
 static void four_years_for_technician(cJSON *d)
 {
 	cJSON *t = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(rule_by_id(d, "s2t-years"), "parameters"), "table");
+	    cJSON_GetObjectItemCaseSensitive(rule_by_id(d, "s2t-years"), "parameters"), "table");
 
 	cJSON_DeleteItemFromObjectCaseSensitive(cJSON_GetArrayItem(t, 1), "years");
 	cJSON_AddNumberToObject(cJSON_GetArrayItem(t, 1), "years", 4);
@@ -892,7 +901,7 @@ static void test_data_decides(void **state)
 	ecert_error_clear(&err);
 	assert_int_equal(ecert_rules_result_json(res, &json, &err), ECERT_OK);
 	assert_string_equal(ecert_json_str(ecert_json_obj(json, "correspondenceTable"), "status"),
-			    "official");
+	                    "official");
 	cJSON_Delete(json);
 	ecert_rules_result_free(res);
 	cJSON_Delete(claim);
@@ -916,7 +925,8 @@ static void test_missing_file(void **state)
 	assert_int_equal(ecert_rules_load(NULL, NULL, &err), ECERT_ERR_ARG);
 }
 
-/* Every allocation failure is reported as ECERT_ERR_NOMEM and leaks nothing. */
+/* Every allocation failure is reported as ECERT_ERR_NOMEM and leaks nothing: first while
+ * loading the data, then while evaluating and rendering a claim. */
 static void test_alloc_failures(void **state)
 {
 	cJSON *doc = load_cases(), *claim = NULL;
@@ -930,6 +940,20 @@ static void test_alloc_failures(void **state)
 	int done = 0;
 
 	(void)state;
+	for (step = 0; step < ALLOC_STEPS_MAX && !done; step++) {
+		struct ecert_rules *r = NULL;
+		int rc;
+
+		ecert_alloc_fail_after(step);
+		rc = ecert_rules_load(NULL, &r, &err);
+		ecert_alloc_fail_after(-1);
+		assert_true(rc == ECERT_OK || rc == ECERT_ERR_NOMEM);
+		assert_true((rc == ECERT_OK) == (r != NULL));
+		done = rc == ECERT_OK;
+		ecert_rules_free(r);
+	}
+	assert_true(done);
+
 	claim = build_claim(doc, cs);
 	assert_int_equal(ecert_rules_claim_parse(claim, &c, &err), ECERT_OK);
 	cJSON_ArrayForEach(it, ecert_json_arr(cs, "evidence"))
@@ -937,17 +961,15 @@ static void test_alloc_failures(void **state)
 		build_evidence(it, n, &ev[n]);
 		n++;
 	}
+	done = 0;
 	for (step = 0; step < ALLOC_STEPS_MAX && !done; step++) {
-		struct ecert_rules *r = NULL;
 		struct ecert_rules_result *res = NULL;
 		struct ecert_buf text = ECERT_BUF_INIT;
 		cJSON *json = NULL;
 		int rc;
 
 		ecert_alloc_fail_after(step);
-		rc = ecert_rules_load(NULL, &r, &err);
-		if (rc == ECERT_OK)
-			rc = ecert_rules_evaluate(r, &c, ev, n, &res, &err);
+		rc = ecert_rules_evaluate(rules, &c, ev, n, &res, &err);
 		if (rc == ECERT_OK)
 			rc = ecert_rules_result_json(res, &json, &err);
 		if (rc == ECERT_OK)
@@ -956,12 +978,12 @@ static void test_alloc_failures(void **state)
 		assert_true(rc == ECERT_OK || rc == ECERT_ERR_NOMEM);
 		if (rc == ECERT_OK) {
 			assert_int_equal(ecert_rules_result_verdict(res), ECERT_RULES_ELIGIBLE);
+			assert_int_equal(ecert_rules_result_deciding(res), 1);
 			done = 1;
 		}
 		cJSON_Delete(json);
 		ecert_buf_free(&text);
 		ecert_rules_result_free(res);
-		ecert_rules_free(r);
 	}
 	assert_true(done);
 	cJSON_Delete(claim);
@@ -971,16 +993,11 @@ static void test_alloc_failures(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cases),
-		cmocka_unit_test(test_output),
-		cmocka_unit_test(test_verdict_names),
-		cmocka_unit_test(test_equivalent),
-		cmocka_unit_test(test_claim_parse),
-		cmocka_unit_test(test_evaluate_args),
-		cmocka_unit_test(test_bad_rules),
-		cmocka_unit_test(test_data_decides),
-		cmocka_unit_test(test_missing_file),
-		cmocka_unit_test(test_alloc_failures),
+	    cmocka_unit_test(test_cases),         cmocka_unit_test(test_output),
+	    cmocka_unit_test(test_verdict_names), cmocka_unit_test(test_equivalent),
+	    cmocka_unit_test(test_claim_parse),   cmocka_unit_test(test_evaluate_args),
+	    cmocka_unit_test(test_bad_rules),     cmocka_unit_test(test_data_decides),
+	    cmocka_unit_test(test_missing_file),  cmocka_unit_test(test_alloc_failures),
 	};
 
 	ecert_init();

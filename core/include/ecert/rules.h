@@ -27,10 +27,10 @@
 #define ECERT_RULES_DEFAULT_TABLE "rules/correspondence-trial.json"
 
 /* Bounds. */
-#define ECERT_RULES_MAX_RULES 64      /* rules in one rules file */
-#define ECERT_RULES_MAX_EVIDENCE 16   /* evidence certificates in one claim */
-#define ECERT_RULES_MAX_AWARDS 16     /* declared awards in one claim */
-#define ECERT_RULES_MSG_MAX 2048      /* bytes of one rendered message, NUL included */
+#define ECERT_RULES_MAX_RULES 64    /* rules in one rules file */
+#define ECERT_RULES_MAX_EVIDENCE 16 /* evidence certificates in one claim */
+#define ECERT_RULES_MAX_AWARDS 16   /* declared awards in one claim */
+#define ECERT_RULES_MSG_MAX 2048    /* bytes of one rendered message, NUL included */
 
 enum ecert_rules_direction {
 	ECERT_RULES_SKILL_TO_TITLE = 1, /* a skill holder asks for a title (二（三）) */
@@ -73,8 +73,8 @@ struct ecert_rules_sources {
 /* The claim's own facts (DESIGN §6). Strings are borrowed: from the cJSON tree given to
  * ecert_rules_claim_parse(), or from the caller. A declaration not given is -1 / NULL. */
 struct ecert_rules_claim {
-	int direction;             /* enum ecert_rules_direction */
-	struct ecert_date as_of;   /* 申报基准日 */
+	int direction;           /* enum ecert_rules_direction */
+	struct ecert_date as_of; /* 申报基准日 */
 	const char *applicant_name;
 	const char *applicant_id_number;
 	/* target, skill-to-title */
@@ -101,36 +101,36 @@ struct ecert_rules_claim {
 /* What the verifier established about one evidence certificate. Strings are borrowed
  * (NULL when absent). */
 struct ecert_rules_evidence {
-	size_t index;              /* position in the claim's evidence array */
-	int kind;                  /* enum ecert_rules_evidence_kind */
-	int verified;              /* 1 if it verified in full (DESIGN §3-4) */
-	const char *failed_check;  /* when !verified: the name of the failing check */
-	int holder_matches;        /* 1 if it belongs to the applicant (name and idDigest) */
-	int revocation;            /* enum ecert_rules_revocation */
-	int in_scope;              /* 1 if its issuer key was in scope for it */
+	size_t index;             /* position in the claim's evidence array */
+	int kind;                 /* enum ecert_rules_evidence_kind */
+	int verified;             /* 1 if it verified in full (DESIGN §3-4) */
+	const char *failed_check; /* when !verified: the name of the failing check */
+	int holder_matches;       /* 1 if it belongs to the applicant (name and idDigest) */
+	int revocation;           /* enum ecert_rules_revocation */
+	int in_scope;             /* 1 if its issuer key was in scope for it */
 	/* title subject */
 	const char *series;
 	const char *specialty;
-	const char *title_level;   /* 员级 / 助理级 / 中级 / 副高级 / 正高级 */
-	const char *title_name;    /* 工程师 … */
-	const char *qualified_on;  /* YYYY-MM-DD */
+	const char *title_level;  /* 员级 / 助理级 / 中级 / 副高级 / 正高级 */
+	const char *title_name;   /* 工程师 … */
+	const char *qualified_on; /* YYYY-MM-DD */
 	/* skill subject */
 	const char *occupation_code;
 	const char *occupation;
-	const char *skill_level;   /* 三级 …, or 特级技师 / 首席技师 */
-	const char *level_name;    /* 高级工 … */
-	const char *certified_on;  /* YYYY-MM-DD */
+	const char *skill_level;  /* 三级 …, or 特级技师 / 首席技师 */
+	const char *level_name;   /* 高级工 … */
+	const char *certified_on; /* YYYY-MM-DD */
 };
 
 /* One finding, a read-only view into a result. */
 struct ecert_rules_finding {
-	const char *rule;       /* rule id */
-	const char *clause;     /* the policy clause, e.g. "二（三）2" */
-	int ok;                 /* enum ecert_rules_outcome */
+	const char *rule;   /* rule id */
+	const char *clause; /* the policy clause, e.g. "二（三）2" */
+	int ok;             /* enum ecert_rules_outcome */
 	const char *message_zh;
 	const char *message_en;
-	long evidence;          /* the evidence index the finding is about, or -1 */
-	int superseded;         /* 1: an alternative path not taken; does not count */
+	long evidence;  /* the evidence index the finding is about, or -1 */
+	int superseded; /* 1: an alternative path not taken; does not count */
 };
 
 /* The answer to `equivalent LEVEL` (二（六）). Pointers live as long as the rules handle. */
@@ -155,7 +155,7 @@ struct ecert_rules_result;
  * Errors: ECERT_ERR_IO, ECERT_ERR_JSON_*, ECERT_ERR_SCHEMA (err->where names the file and
  * the place), ECERT_ERR_NOMEM. */
 int ecert_rules_load(const struct ecert_rules_sources *src, struct ecert_rules **out,
-		     struct ecert_error *err);
+                     struct ecert_error *err);
 void ecert_rules_free(struct ecert_rules *rules);
 
 /* Facts about the loaded data, for output headers. Never NULL for a loaded handle. */
@@ -169,15 +169,15 @@ struct ecert_date ecert_rules_effective_date(const struct ecert_rules *rules);
  * when the claim does not match the schema (err->where is the JSON path),
  * ECERT_ERR_INVALID for a value the schema cannot catch (a date that does not exist). */
 int ecert_rules_claim_parse(const cJSON *claim, struct ecert_rules_claim *out,
-			    struct ecert_error *err);
+                            struct ecert_error *err);
 
 /* Apply the rules to a claim. `evidence` holds one entry for every item of the claim's
  * evidence array (n_evidence == claim->n_evidence, each index once). Errors (input, not
  * verdicts): ECERT_ERR_ARG for inconsistent arguments, ECERT_ERR_INVALID for a target the
  * rules cannot read (unknown level), ECERT_ERR_NOMEM. */
 int ecert_rules_evaluate(const struct ecert_rules *rules, const struct ecert_rules_claim *claim,
-			 const struct ecert_rules_evidence *evidence, size_t n_evidence,
-			 struct ecert_rules_result **out, struct ecert_error *err);
+                         const struct ecert_rules_evidence *evidence, size_t n_evidence,
+                         struct ecert_rules_result **out, struct ecert_error *err);
 void ecert_rules_result_free(struct ecert_rules_result *result);
 
 int ecert_rules_result_verdict(const struct ecert_rules_result *result);
@@ -186,19 +186,19 @@ int ecert_rules_result_verdict(const struct ecert_rules_result *result);
 long ecert_rules_result_deciding(const struct ecert_rules_result *result);
 size_t ecert_rules_result_count(const struct ecert_rules_result *result);
 /* The i-th finding (in rule order), or NULL if i is out of range. */
-const struct ecert_rules_finding *ecert_rules_result_finding(const struct ecert_rules_result *result,
-							     size_t i);
+const struct ecert_rules_finding *
+ecert_rules_result_finding(const struct ecert_rules_result *result, size_t i);
 
 /* The result as JSON: {"type": "CrossTrackClaimResult", "policy": {…}, "direction",
  * "asOf", "verdict", "decidingEvidence", "findings": [{"rule", "clause", "ok",
  * "message": {"zh", "en"}, "evidence"?, "superseded"?}]}; ok is null for review. The
  * caller owns *out (cJSON_Delete). Errors: ECERT_ERR_NOMEM. */
 int ecert_rules_result_json(const struct ecert_rules_result *result, cJSON **out,
-			    struct ecert_error *err);
+                            struct ecert_error *err);
 /* The result as text for a counter clerk, appended to out; lang "zh" or "en".
  * Errors: ECERT_ERR_ARG (unknown lang), ECERT_ERR_NOMEM. */
 int ecert_rules_result_text(const struct ecert_rules_result *result, const char *lang,
-			    struct ecert_buf *out, struct ecert_error *err);
+                            struct ecert_buf *out, struct ecert_error *err);
 
 /* "eligible" / "not_eligible" / "needs_review". */
 const char *ecert_rules_verdict_name(int verdict);
@@ -209,6 +209,6 @@ int ecert_rules_verdict_exit(int verdict);
  * title level (助理级 …, or a title name such as 工程师). Errors: ECERT_ERR_INVALID if the
  * level is not known, ECERT_ERR_UNSUPPORTED if it is known but has no equivalent. */
 int ecert_rules_equivalent(const struct ecert_rules *rules, const char *level,
-			   struct ecert_rules_equivalence *out, struct ecert_error *err);
+                           struct ecert_rules_equivalence *out, struct ecert_error *err);
 
 #endif
