@@ -11,6 +11,7 @@
 #include "ecert/json.h"
 #include "ecert/rules.h"
 #include "ecert/schema.h"
+#include "utf8clip.h"
 
 #define LEVEL_TEXT_MAX 64 /* bytes of a level as written ("三级/高级工") */
 #define VARS_MAX 16       /* placeholders set for one finding */
@@ -150,15 +151,7 @@ static int streq(const char *a, const char *b)
 /* Copy at most cap-1 bytes of s into dst without splitting a UTF-8 sequence. */
 static void copy_utf8(char *dst, size_t cap, const char *s)
 {
-	size_t n = strlen(s);
-
-	if (n >= cap) {
-		n = cap - 1;
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
-	}
-	memcpy(dst, s, n);
-	dst[n] = '\0';
+	snprintf(dst, cap, "%.*s", utf8_clip(s, (int)cap - 1), s);
 }
 
 static int json_is_int(const cJSON *v, int lo, int hi)
@@ -363,9 +356,9 @@ static void render(const char *tmpl, const struct vars *v, int en, char *out)
 {
 	size_t o = 0;
 	const char *p = tmpl;
-	char tmp[ECERT_RULES_MSG_MAX];
+	const size_t cap = ECERT_RULES_MSG_MAX;
 
-	while (*p && o + 1 < sizeof(tmp)) {
+	while (*p && o + 1 < cap) {
 		const char *close;
 
 		if (*p == '{' && (close = strchr(p + 1, '}')) &&
@@ -380,18 +373,18 @@ static void render(const char *tmpl, const struct vars *v, int en, char *out)
 				const char *val = en ? v->en[i] : v->zh[i];
 				size_t m = strlen(val);
 
-				if (o + m >= sizeof(tmp))
-					m = sizeof(tmp) - 1 - o;
-				memcpy(tmp + o, val, m);
+				if (o + m >= cap)
+					m = cap - 1 - o;
+				memcpy(out + o, val, m);
 				o += m;
 				p = close + 1;
 				continue;
 			}
 		}
-		tmp[o++] = *p++;
+		out[o++] = *p++;
 	}
-	tmp[o] = '\0';
-	copy_utf8(out, ECERT_RULES_MSG_MAX, tmp);
+	out[o] = '\0';
+	utf8_trim_tail(out);
 }
 
 /* Check one template: both languages present, placeholders known. */
@@ -1188,8 +1181,10 @@ static void list_add(const struct rule *ru, const char *key, const struct vars *
 
 	render(ecert_json_str(t, "zh"), iv, 0, item);
 	snprintf(zh + lz, VAL_MAX - lz, "%s%s", lz ? "；" : "", item);
+	utf8_trim_tail(zh);
 	render(ecert_json_str(t, "en"), iv, 1, item);
 	snprintf(en + le, VAL_MAX - le, "%s%s", le ? "; " : "", item);
+	utf8_trim_tail(en);
 }
 
 static void eval_evidence(const struct ctx *c, const struct rule *ru, struct outcome *o)

@@ -644,6 +644,73 @@ static void test_evaluate_args(void **state)
 	ecert_rules_free(NULL);
 }
 
+/* Is s valid UTF-8 (no truncated or stray sequence)? */
+static int utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		size_t n = *p < 0x80             ? 1
+		           : (*p & 0xE0) == 0xC0 ? 2
+		           : (*p & 0xF0) == 0xE0 ? 3
+		           : (*p & 0xF8) == 0xF0 ? 4
+		                                 : 0;
+
+		if (n == 0)
+			return 0;
+		for (size_t i = 1; i < n; i++)
+			if ((p[i] & 0xC0) != 0x80)
+				return 0;
+		p += n;
+	}
+	return 1;
+}
+
+/* Long values are cut at a character boundary, never in the middle of one. */
+static void test_long_values(void **state)
+{
+	struct ecert_rules_claim c;
+	struct ecert_rules_evidence ev[ECERT_RULES_MAX_EVIDENCE];
+	struct ecert_rules_result *res = NULL;
+	struct ecert_error err;
+	char check[600] = "";
+	const struct ecert_rules_finding *f;
+
+	(void)state;
+	while (strlen(check) + strlen("签名不符") < sizeof(check))
+		strcat(check, "签名不符");
+	memset(&c, 0, sizeof(c));
+	c.direction = ECERT_RULES_SKILL_TO_TITLE;
+	c.as_of = (struct ecert_date){2023, 7, 1};
+	c.target_series = "工程";
+	c.target_specialty = "机械工程";
+	c.target_level = "中级";
+	c.n_evidence = ECERT_RULES_MAX_EVIDENCE;
+	c.annual_reviews_passed = c.unit_recommended = c.front_line = c.related_diploma = -1;
+	for (size_t i = 0; i < ECERT_RULES_MAX_EVIDENCE; i++) {
+		memset(&ev[i], 0, sizeof(ev[i]));
+		ev[i].index = i;
+		ev[i].kind = ECERT_RULES_EVIDENCE_SKILL;
+		ev[i].failed_check = check;
+		ev[i].holder_matches = ev[i].in_scope = 1;
+		ev[i].occupation_code = "6-18-01-01";
+		ev[i].occupation = "车工";
+		ev[i].skill_level = "二级";
+		ev[i].level_name = "技师";
+		ev[i].certified_on = "2020-06-15";
+	}
+	ecert_error_clear(&err);
+	assert_int_equal(ecert_rules_evaluate(rules, &c, ev, ECERT_RULES_MAX_EVIDENCE, &res, &err),
+	                 ECERT_OK);
+	f = find(res, "evidence-valid");
+	assert_int_equal(f->ok, ECERT_RULES_FAIL);
+	assert_true(strlen(f->message_zh) > 900);
+	assert_true(utf8_valid(f->message_zh));
+	assert_true(utf8_valid(f->message_en));
+	assert_int_equal(ecert_rules_result_verdict(res), ECERT_RULES_NOT_ELIGIBLE);
+	ecert_rules_result_free(res);
+}
+
 /* ---- the data decide, and bad data is refused at load ------------------------------ */
 
 static char *write_temp(const char *text)
@@ -993,11 +1060,17 @@ static void test_alloc_failures(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_cases),         cmocka_unit_test(test_output),
-	    cmocka_unit_test(test_verdict_names), cmocka_unit_test(test_equivalent),
-	    cmocka_unit_test(test_claim_parse),   cmocka_unit_test(test_evaluate_args),
-	    cmocka_unit_test(test_bad_rules),     cmocka_unit_test(test_data_decides),
-	    cmocka_unit_test(test_missing_file),  cmocka_unit_test(test_alloc_failures),
+		cmocka_unit_test(test_cases),
+		cmocka_unit_test(test_output),
+		cmocka_unit_test(test_verdict_names),
+		cmocka_unit_test(test_equivalent),
+		cmocka_unit_test(test_claim_parse),
+		cmocka_unit_test(test_evaluate_args),
+		cmocka_unit_test(test_long_values),
+		cmocka_unit_test(test_bad_rules),
+		cmocka_unit_test(test_data_decides),
+		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_alloc_failures),
 	};
 
 	ecert_init();
