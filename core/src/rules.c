@@ -439,39 +439,6 @@ static int load_tree(const char *path, const char *embedded, cJSON **out, struct
 	return rc;
 }
 
-static int check_table(const cJSON *t, struct ecert_error *err)
-{
-	const cJSON *row, *occ;
-	size_t i = 0;
-
-	if (!streq(ecert_json_str(t, "type"), "CorrespondenceTable") || !ecert_json_str(t, "id") ||
-	    !ecert_json_str(t, "version") || !ecert_json_str(t, "status"))
-		return ecert_fail(err, ECERT_ERR_SCHEMA,
-		                  "not a correspondence table (type, id, version, status)");
-	if (!ecert_json_arr(t, "rows"))
-		return ecert_fail(err, ECERT_ERR_SCHEMA, "rows is missing");
-	cJSON_ArrayForEach(row, ecert_json_arr(t, "rows"))
-	{
-		if (!cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(row, "trial")) ||
-		    !ecert_json_str(row, "series") || !ecert_json_str(row, "specialty") ||
-		    !ecert_json_arr(row, "occupations")) {
-			ecert_error_where(err, "rows[%zu]", i);
-			return ecert_fail(err, ECERT_ERR_SCHEMA,
-			                  "a row needs trial, series, specialty and occupations");
-		}
-		cJSON_ArrayForEach(occ, ecert_json_arr(row, "occupations"))
-		{
-			if (!ecert_json_str(occ, "code") || !ecert_json_str(occ, "name")) {
-				ecert_error_where(err, "rows[%zu].occupations", i);
-				return ecert_fail(err, ECERT_ERR_SCHEMA,
-				                  "an occupation needs code and name");
-			}
-		}
-		i++;
-	}
-	return ECERT_OK;
-}
-
 static int bad_param(struct ecert_error *err, const char *what)
 {
 	return ecert_fail(err, ECERT_ERR_SCHEMA, "parameters: %s", what);
@@ -765,7 +732,7 @@ void ecert_rules_free(struct ecert_rules *rules)
 }
 
 /* Read one data file (or its embedded copy), validate it against its JSON Schema, then
- * check what the engine needs with `check`; errors name the file. */
+ * check what no schema can (`check`, may be NULL); errors name the file. */
 static int load_file(struct ecert_rules *r, const char *path, const char *embedded,
                      const char *schema, cJSON **tree,
                      int (*check)(struct ecert_rules *, struct ecert_error *),
@@ -776,16 +743,11 @@ static int load_file(struct ecert_rules *r, const char *path, const char *embedd
 	if (rc != ECERT_OK)
 		return rc; /* the parser already named the file */
 	rc = ecert_schema_validate_named(schema, *tree, err);
-	if (rc == ECERT_OK)
+	if (rc == ECERT_OK && check)
 		rc = check(r, err);
 	if (rc != ECERT_OK)
 		ecert_error_prefix(err, "%s", path ? path : embedded);
 	return rc;
-}
-
-static int check_table_file(struct ecert_rules *r, struct ecert_error *err)
-{
-	return check_table(r->table, err);
 }
 
 static int load_rules_file(struct ecert_rules *r, struct ecert_error *err)
@@ -831,7 +793,7 @@ int ecert_rules_load(const struct ecert_rules_sources *src, struct ecert_rules *
 	rc = ecert_domain_load(src->titles_path, src->skills_path, &r->domain, err);
 	if (rc == ECERT_OK)
 		rc = load_file(r, src->table_path, ECERT_RULES_DEFAULT_TABLE, TABLE_SCHEMA,
-		               &r->table, check_table_file, err);
+		               &r->table, NULL, err);
 	if (rc == ECERT_OK)
 		rc = load_file(r, src->rules_path, ECERT_RULES_DEFAULT_RULES, RULES_SCHEMA, &r->doc,
 		               load_rules_file, err);
@@ -1193,8 +1155,8 @@ static void eval_evidence(const struct ctx *c, const struct rule *ru, struct out
 	char *zh, *en, *uzh, *uen;
 	int bad = 0, unchecked = 0;
 
-	/* The lists are built in the outcome's own slots: "list" for problems, "count" as
-	 * scratch for the unchecked ones until the end. */
+	/* The lists are built in the outcome's own slots: "list" for the problems, "value"
+	 * (which no evidence message uses) for the unchecked ones until the end. */
 	vset(&o->v, "list", "");
 	vset(&o->v, "value", "");
 	zh = o->v.zh[var_slot(&o->v, "list")];

@@ -870,6 +870,64 @@ static void test_bad_rules(void **state)
 	DONE();
 }
 
+static void tmut_trial(cJSON *d)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(
+	    cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(d, "rows"), 0), "trial");
+}
+static void tmut_code(cJSON *d)
+{
+	cJSON *occ = cJSON_GetArrayItem(
+	    cJSON_GetObjectItemCaseSensitive(
+	        cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(d, "rows"), 0), "occupations"),
+	    0);
+
+	set_str(occ, "code", "6-18-1-1");
+}
+static void tmut_status(cJSON *d)
+{
+	set_str(d, "status", "final");
+}
+
+/* A table that does not match its schema is refused, naming the file. */
+static void test_bad_table(void **state)
+{
+	static const struct {
+		const char *name;
+		void (*mutate)(cJSON *);
+	} cases[] = {
+	    {"row without trial", tmut_trial},
+	    {"malformed occupation code", tmut_code},
+	    {"unknown status", tmut_status},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *case_name = cases[i].name;
+		cJSON *doc = embedded(ECERT_RULES_DEFAULT_TABLE);
+		char *text, *path;
+		struct ecert_rules_sources src = {NULL, NULL, NULL, NULL};
+		struct ecert_rules *r = NULL;
+		struct ecert_error err;
+		int rc;
+
+		cases[i].mutate(doc);
+		text = cJSON_PrintUnformatted(doc);
+		path = write_temp(text);
+		src.table_path = path;
+		ecert_error_clear(&err);
+		rc = ecert_rules_load(&src, &r, &err);
+		EXPECT(rc == ECERT_ERR_SCHEMA, "rc %d (%s: %s)", rc, err.where, err.msg);
+		EXPECT(strstr(err.where, path) == err.where, "error names the file: %s", err.where);
+		assert_null(r);
+		unlink(path);
+		free(path);
+		cJSON_free(text);
+		cJSON_Delete(doc);
+	}
+	DONE();
+}
+
 /* Load rules or a table from a modified copy of the embedded file. */
 static struct ecert_rules *load_modified(const char *which, void (*mutate)(cJSON *), char **path)
 {
@@ -1060,17 +1118,12 @@ static void test_alloc_failures(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cases),
-		cmocka_unit_test(test_output),
-		cmocka_unit_test(test_verdict_names),
-		cmocka_unit_test(test_equivalent),
-		cmocka_unit_test(test_claim_parse),
-		cmocka_unit_test(test_evaluate_args),
-		cmocka_unit_test(test_long_values),
-		cmocka_unit_test(test_bad_rules),
-		cmocka_unit_test(test_data_decides),
-		cmocka_unit_test(test_missing_file),
-		cmocka_unit_test(test_alloc_failures),
+	    cmocka_unit_test(test_cases),         cmocka_unit_test(test_output),
+	    cmocka_unit_test(test_verdict_names), cmocka_unit_test(test_equivalent),
+	    cmocka_unit_test(test_claim_parse),   cmocka_unit_test(test_evaluate_args),
+	    cmocka_unit_test(test_long_values),   cmocka_unit_test(test_bad_rules),
+	    cmocka_unit_test(test_bad_table),     cmocka_unit_test(test_data_decides),
+	    cmocka_unit_test(test_missing_file),  cmocka_unit_test(test_alloc_failures),
 	};
 
 	ecert_init();
