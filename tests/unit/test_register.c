@@ -81,8 +81,7 @@ static struct ecert_register_request req(const char *number, const char *hash, c
 }
 
 static int reserve(struct ecert_register *reg, const char *number, const char *hash,
-		   const char *kid, struct ecert_register_entry *e,
-		   enum ecert_register_outcome *oc)
+                   const char *kid, struct ecert_register_entry *e, enum ecert_register_outcome *oc)
 {
 	struct ecert_register_request r = req(number, hash, kid);
 	struct ecert_error err;
@@ -150,7 +149,7 @@ static void test_reserve_commit(void **state)
 	assert_string_equal(l.kind, "skill");
 
 	assert_int_equal(ecert_register_commit(reg, "S1", DOC_1, "2025-01-02T03:04:05+08:00", &err),
-			 ECERT_OK);
+	                 ECERT_OK);
 	assert_int_equal(ecert_register_lookup(reg, "S1", &l, &found, &err), ECERT_OK);
 	assert_int_equal(l.state, ECERT_REGISTER_ISSUED);
 	assert_string_equal(l.doc_hash, DOC_1);
@@ -371,10 +370,14 @@ static void test_revoke(void **state)
 		assert_int_equal(reserve(reg, num, HASH_1, KID_A, &e, &oc), ECERT_OK);
 		assert_int_equal(ecert_register_commit(reg, num, DOC_1, NULL, &err), ECERT_OK);
 	}
-	assert_int_equal(ecert_register_revoke(reg, "R3", "证书信息有误", "2025-03-01T00:00:00Z",
-					       &err),
-			 ECERT_OK);
+	assert_int_equal(
+	    ecert_register_revoke(reg, "R3", "证书信息有误", "2025-03-01T00:00:00Z", &err),
+	    ECERT_OK);
+	setenv("ECERT_NOW", "2025-05-05T08:00:00+08:00", 1);
 	assert_int_equal(ecert_register_revoke(reg, "R1", "lost", NULL, &err), ECERT_OK);
+	unsetenv("ECERT_NOW");
+	assert_int_equal(ecert_register_lookup(reg, "R1", &l, &found, &err), ECERT_OK);
+	assert_string_equal(l.revoked_at, "2025-05-05T00:00:00Z");
 	assert_int_equal(ecert_register_lookup(reg, "R3", &l, &found, &err), ECERT_OK);
 	assert_int_equal(l.revoked, 1);
 	assert_string_equal(l.revoke_reason, "证书信息有误");
@@ -391,13 +394,13 @@ static void test_revoke(void **state)
 	assert_int_equal(ecert_register_revoke(reg, "R2", "a\x01b", NULL, &err), ECERT_ERR_ARG);
 
 	assert_int_equal(ecert_register_foreach_revoked(reg, KID_A, collect, &list, &err),
-			 ECERT_OK);
+	                 ECERT_OK);
 	assert_int_equal(list.n, 2);
 	assert_int_equal(list.v[0], 1);
 	assert_int_equal(list.v[1], 3);
 	list.n = 0;
 	assert_int_equal(ecert_register_foreach_revoked(reg, KID_B, collect, &list, &err),
-			 ECERT_OK);
+	                 ECERT_OK);
 	assert_int_equal(list.n, 0);
 	ecert_register_close(reg);
 }
@@ -419,9 +422,10 @@ static void test_bad_requests(void **state)
 	assert_int_equal(reserve(reg, "", HASH_1, KID_A, &e, &oc), ECERT_ERR_ARG);
 	assert_int_equal(reserve(reg, "S1", "ABC", KID_A, &e, &oc), ECERT_ERR_ARG);
 	/* upper-case hex is not the canonical form */
-	assert_int_equal(reserve(reg, "S1", "D0C0000000000000000000000000000000000000000000000000000000000001",
-				 KID_A, &e, &oc),
-			 ECERT_ERR_ARG);
+	assert_int_equal(reserve(reg, "S1",
+	                         "D0C0000000000000000000000000000000000000000000000000000000000001",
+	                         KID_A, &e, &oc),
+	                 ECERT_ERR_ARG);
 	assert_int_equal(reserve(reg, "S1", HASH_1, "bad kid", &e, &oc), ECERT_ERR_ARG);
 	assert_int_equal(reserve(reg, "S1", HASH_1, "", &e, &oc), ECERT_ERR_ARG);
 	assert_int_equal(ecert_register_lookup(reg, "", &e, &found, &err), ECERT_ERR_ARG);
@@ -454,7 +458,7 @@ static void test_corrupt(void **state)
 		junk[i] = (char)(i * 7 + 3);
 	write_file(f->path, junk, sizeof(junk));
 	assert_int_equal(ecert_register_open(f->path, ECERT_REGISTER_CREATE, &reg, &err),
-			 ECERT_ERR_DB);
+	                 ECERT_ERR_DB);
 	assert_null(reg);
 	assert_string_equal(err.where, f->path);
 	assert_true(strlen(err.msg) > 0);
@@ -594,20 +598,47 @@ static void test_threads(void **state)
 	ecert_register_close(reg);
 }
 
+static void test_hash_json(void **state)
+{
+	char h1[ECERT_REGISTER_HASH_HEX + 1], h2[ECERT_REGISTER_HASH_HEX + 1];
+	struct ecert_error err;
+	cJSON *a = cJSON_Parse("{\"b\": \"王\", \"a\": \"1\"}");
+	cJSON *b = cJSON_Parse("{\"a\":\"1\",\"b\":\"王\"}");
+	cJSON *c = cJSON_Parse("{\"a\":\"1\",\"b\":\"王 \"}");
+
+	(void)state;
+	ecert_error_clear(&err);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(c);
+	/* SM3 of the JCS text {"a":"1","b":"王"} (openssl dgst -sm3) */
+	assert_int_equal(ecert_register_hash_json(a, h1, &err), ECERT_OK);
+	assert_string_equal(h1, "68dfd13f876201eff38f9f813b14f23b128ad404acbba2df4d9aa8d97ec3d16d");
+	/* member order does not matter, content does */
+	assert_int_equal(ecert_register_hash_json(b, h2, &err), ECERT_OK);
+	assert_string_equal(h1, h2);
+	assert_int_equal(ecert_register_hash_json(c, h2, &err), ECERT_OK);
+	assert_string_not_equal(h1, h2);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+	cJSON_Delete(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_fresh, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reserve_commit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_idempotent_rerun, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_changed_record_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_resume_keeps_index, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dense_indexes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_revoke, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_requests, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_concurrent_processes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fresh, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reserve_commit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_idempotent_rerun, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_changed_record_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_resume_keeps_index, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dense_indexes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_revoke, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bad_requests, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_concurrent_processes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
+	    cmocka_unit_test(test_hash_json),
 	};
 	ecert_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
