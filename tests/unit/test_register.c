@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -550,6 +551,160 @@ static void test_concurrent_processes(void **state)
 	ecert_register_close(reg);
 }
 
+/* kill -9 in the middle of a batch, then rerun it: every number once, indexes dense. */
+static void test_kill_and_rerun(void **state)
+{
+	struct fixture *f = *state;
+	struct ecert_error err;
+	enum { N = 48, GROUP = 8 };
+
+	ecert_error_clear(&err);
+	for (int round = 0; round < 3; round++) {
+		struct ecert_register *reg = open_new(f);
+		struct walk w = {{0, 0}, 0, 0};
+		pid_t pid;
+		int st = 0, resumed = 0;
+
+		ecert_register_close(reg);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			struct ecert_register *r = NULL;
+
+			if (ecert_register_open(f->path, 0, &r, NULL) != ECERT_OK)
+				_exit(2);
+			/* round 0: one transaction per step; later rounds: groups */
+			for (int g = 0; g < N; g += GROUP) {
+				int k = round == 0 ? 1 : GROUP;
+
+				for (int i = g; i < g + GROUP; i += k) {
+					if (k > 1 &&
+					    ecert_register_batch_begin(r, NULL) != ECERT_OK)
+						_exit(5);
+					for (int j = i; j < i + k; j++) {
+						struct ecert_register_entry e;
+						enum ecert_register_outcome oc;
+						char num[16];
+
+						snprintf(num, sizeof(num), "K%d-%03d", round, j);
+						if (reserve(r, num, HASH_1, KID_A, &e, &oc) !=
+						    ECERT_OK)
+							_exit(3);
+					}
+					if (k > 1 &&
+					    ecert_register_batch_end(r, 1, NULL) != ECERT_OK)
+						_exit(5);
+					/* (the files would be written here) */
+					if (k > 1 &&
+					    ecert_register_batch_begin(r, NULL) != ECERT_OK)
+						_exit(5);
+					for (int j = i; j < i + k; j++) {
+						char num[16];
+
+						snprintf(num, sizeof(num), "K%d-%03d", round, j);
+						if (ecert_register_commit(r, num, DOC_1, NULL,
+						                          NULL) != ECERT_OK)
+							_exit(4);
+					}
+					if (k > 1 &&
+					    ecert_register_batch_end(r, 1, NULL) != ECERT_OK)
+						_exit(5);
+				}
+			}
+			_exit(0);
+		}
+		usleep((useconds_t)(15000 + round * 20000));
+		kill(pid, SIGKILL);
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+		assert_true(WIFSIGNALED(st) || (WIFEXITED(st) && WEXITSTATUS(st) == 0));
+
+		/* the rerun */
+		reg = open_new(f);
+		assert_int_equal(ecert_register_check(reg, &err), ECERT_OK);
+		for (int i = 0; i < N; i++) {
+			struct ecert_register_entry e;
+			enum ecert_register_outcome oc;
+			char num[16];
+
+			snprintf(num, sizeof(num), "K%d-%03d", round, i);
+			assert_int_equal(reserve(reg, num, HASH_1, KID_A, &e, &oc), ECERT_OK);
+			if (oc == ECERT_REGISTER_RESUME)
+				resumed++;
+			if (oc != ECERT_REGISTER_DONE)
+				assert_int_equal(ecert_register_commit(reg, num, DOC_1, NULL, &err),
+				                 ECERT_OK);
+		}
+		/* at most the one record (or group) caught between reserve and commit */
+		assert_true(resumed <= (round == 0 ? 1 : GROUP));
+		assert_int_equal(ecert_register_foreach(reg, KID_A, walk_entry, &w, &err),
+		                 ECERT_OK);
+		assert_int_equal(w.bad, 0);
+		assert_int_equal(w.rows, N * (round + 1));
+		ecert_register_close(reg);
+	}
+}
+
+static void test_batch(void **state)
+{
+	struct fixture *f = *state;
+	struct ecert_register *reg = open_new(f);
+	struct ecert_register_entry e;
+	enum ecert_register_outcome oc;
+	struct ecert_error err;
+	struct walk w = {{0, 0}, 0, 0};
+	int64_t n;
+	int found;
+
+	ecert_error_clear(&err);
+	assert_int_equal(reserve(reg, "B-issued", HASH_1, KID_A, &e, &oc), ECERT_OK);
+	assert_int_equal(ecert_register_commit(reg, "B-issued", DOC_1, NULL, &err), ECERT_OK);
+
+	/* a group of reservations in one transaction; a failing one undoes only itself */
+	assert_int_equal(ecert_register_batch_begin(reg, &err), ECERT_OK);
+	assert_int_equal(ecert_register_batch_begin(reg, &err), ECERT_ERR_ARG);
+	for (int i = 0; i < 20; i++) {
+		char num[16];
+
+		snprintf(num, sizeof(num), "B%02d", i);
+		assert_int_equal(reserve(reg, num, HASH_1, KID_A, &e, &oc), ECERT_OK);
+		assert_int_equal(oc, ECERT_REGISTER_NEW);
+		assert_int_equal(e.status_index, i + 1);
+		if (i == 10)
+			assert_int_equal(reserve(reg, "B-issued", HASH_2, KID_A, &e, &oc),
+			                 ECERT_ERR_EXISTS);
+	}
+	/* reads inside the batch see its rows */
+	assert_int_equal(ecert_register_count(reg, NULL, &n, &err), ECERT_OK);
+	assert_int_equal(n, 21);
+	assert_int_equal(ecert_register_batch_end(reg, 1, &err), ECERT_OK);
+	assert_int_equal(ecert_register_batch_end(reg, 1, &err), ECERT_ERR_ARG);
+
+	assert_int_equal(ecert_register_batch_begin(reg, &err), ECERT_OK);
+	for (int i = 0; i < 20; i++) {
+		char num[16];
+
+		snprintf(num, sizeof(num), "B%02d", i);
+		assert_int_equal(ecert_register_commit(reg, num, DOC_2, NULL, &err), ECERT_OK);
+	}
+	assert_int_equal(ecert_register_batch_end(reg, 1, &err), ECERT_OK);
+	assert_int_equal(ecert_register_lookup(reg, "B19", &e, &found, &err), ECERT_OK);
+	assert_int_equal(e.state, ECERT_REGISTER_ISSUED);
+
+	/* a batch ended without commit leaves nothing */
+	assert_int_equal(ecert_register_batch_begin(reg, &err), ECERT_OK);
+	assert_int_equal(reserve(reg, "GONE", HASH_1, KID_A, &e, &oc), ECERT_OK);
+	assert_int_equal(ecert_register_revoke(reg, "B00", "x", NULL, &err), ECERT_OK);
+	assert_int_equal(ecert_register_batch_end(reg, 0, &err), ECERT_OK);
+	assert_int_equal(ecert_register_lookup(reg, "GONE", &e, &found, &err), ECERT_OK);
+	assert_int_equal(found, 0);
+	assert_int_equal(ecert_register_lookup(reg, "B00", &e, &found, &err), ECERT_OK);
+	assert_int_equal(e.revoked, 0);
+	assert_int_equal(ecert_register_foreach(reg, KID_A, walk_entry, &w, &err), ECERT_OK);
+	assert_int_equal(w.rows, 21);
+	assert_int_equal(w.bad, 0);
+	ecert_register_close(reg);
+}
+
 struct thread_arg {
 	struct ecert_register *reg;
 	int base;
@@ -638,6 +793,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_concurrent_processes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_kill_and_rerun, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
 	    cmocka_unit_test(test_hash_json),
 	};
 	ecert_init();

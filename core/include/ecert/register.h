@@ -32,8 +32,15 @@
  * ecert_register_close (NULL is fine). Entries are plain structs filled by the library;
  * out-parameters are set only on success.
  *
- * Thread safety: a handle holds one SQLite connection and a mutex; every function takes
- * the mutex, so one handle may be shared by several threads (calls are serialised).
+ * Batches: each call above is one transaction, made durable (fsync) before it returns —
+ * two per certificate. To issue many certificates, group steps (a) and (c) of K records
+ * each in ecert_register_batch_begin/_end: one transaction, one fsync per group. The
+ * protocol is unchanged: files are written only after the batch holding their
+ * reservations has ended with commit, and a crash before a batch ends undoes all of it.
+ *
+ * Thread safety: a handle holds one SQLite connection and a recursive mutex; every
+ * function takes the mutex, so one handle may be shared by several threads (calls are
+ * serialised). A batch holds the mutex from _begin to _end: other threads wait.
  * Iteration callbacks run with the mutex held and must not call back into the same handle.
  * Several processes may use the same file: writers take the lock with BEGIN IMMEDIATE and
  * wait up to ECERT_REGISTER_BUSY_MS for each other. */
@@ -129,6 +136,18 @@ int ecert_register_reserve(struct ecert_register *reg, const struct ecert_regist
  * (unknown number), ECERT_ERR_EXISTS (already issued with another doc_hash), ECERT_ERR_DB. */
 int ecert_register_commit(struct ecert_register *reg, const char *number, const char *doc_hash,
                           const char *issued_at, struct ecert_error *err);
+
+/* Open a batch on this handle and thread: BEGIN IMMEDIATE, then every reserve, commit
+ * or revoke call of this thread is a savepoint inside it (a failing call undoes only
+ * itself), until ecert_register_batch_end. Other threads' calls wait for the end.
+ * Errors: ECERT_ERR_ARG (a batch is already open), ECERT_ERR_DB. */
+int ecert_register_batch_begin(struct ecert_register *reg, struct ecert_error *err);
+
+/* End the batch: commit (durably) if `commit`, else roll everything in it back. If the
+ * commit fails, everything in the batch is rolled back and the error returned: the
+ * caller must treat the batch's reservations and commits as not made. Must be called by
+ * the thread that began it. Errors: ECERT_ERR_ARG (no batch open), ECERT_ERR_DB. */
+int ecert_register_batch_end(struct ecert_register *reg, int commit, struct ecert_error *err);
 
 /* Revoke `number` with a reason (non-empty, at most ECERT_REGISTER_REASON_MAX bytes) at
  * revoked_at (RFC 3339; NULL = now, UTC). A reserved row may be revoked too (its files

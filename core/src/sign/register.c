@@ -26,7 +26,8 @@ _Static_assert(ECERT_REGISTER_INDEX_MAX == (int64_t)ECERT_STATUSLIST_MAX_BITS,
 
 struct ecert_register {
 	sqlite3 *db;
-	pthread_mutex_t lock;
+	pthread_mutex_t lock; /* recursive: a batch holds it across calls of its thread */
+	int batch;            /* inside ecert_register_batch_begin/_end */
 	char *path;
 };
 
@@ -133,6 +134,32 @@ static void rollback(struct ecert_register *reg)
 {
 	if (!sqlite3_get_autocommit(reg->db))
 		(void)sqlite3_exec(reg->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Start the write transaction of one call: BEGIN IMMEDIATE (wait for other writers), or,
+ * inside a batch, a savepoint so that a failed call undoes only itself. Mutex held. */
+static int txn_begin(struct ecert_register *reg, struct ecert_error *err)
+{
+	return exec(reg, reg->batch ? "SAVEPOINT one" : "BEGIN IMMEDIATE", "locking the register",
+	            err);
+}
+
+/* End it: commit (release) when rc is ECERT_OK, else roll back. Returns the final rc. */
+static int txn_end(struct ecert_register *reg, int rc, struct ecert_error *err)
+{
+	if (reg->batch) {
+		if (rc != ECERT_OK)
+			(void)sqlite3_exec(reg->db, "ROLLBACK TO one", NULL, NULL, NULL);
+		if (sqlite3_exec(reg->db, "RELEASE one", NULL, NULL, NULL) != SQLITE_OK &&
+		    rc == ECERT_OK)
+			rc = db_fail(reg, err, "ending a step of a batch");
+		return rc;
+	}
+	if (rc == ECERT_OK)
+		rc = exec(reg, "COMMIT", "committing", err);
+	if (rc != ECERT_OK)
+		rollback(reg);
+	return rc;
 }
 
 /* Printable text without control characters, 1..max bytes. */
@@ -323,6 +350,7 @@ int ecert_register_open(const char *path, int flags, struct ecert_register **out
 	struct ecert_register *reg = NULL;
 	sqlite3_stmt *st = NULL;
 	struct stat sb;
+	pthread_mutexattr_t attr;
 	int rc = ECERT_ERR_DB, oflags;
 	const unsigned char *mode;
 
@@ -337,11 +365,15 @@ int ecert_register_open(const char *path, int flags, struct ecert_register **out
 		ecert_free(reg);
 		return ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
 	}
-	if (pthread_mutex_init(&reg->lock, NULL) != 0) {
+	if (pthread_mutexattr_init(&attr) != 0 ||
+	    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE) != 0 ||
+	    pthread_mutex_init(&reg->lock, &attr) != 0) {
+		pthread_mutexattr_destroy(&attr);
 		ecert_free(reg->path);
 		ecert_free(reg);
 		return ecert_fail(err, ECERT_ERR_NOMEM, "cannot create a mutex");
 	}
+	pthread_mutexattr_destroy(&attr);
 	oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	if (flags & ECERT_REGISTER_CREATE)
 		oflags |= SQLITE_OPEN_CREATE;
@@ -538,15 +570,9 @@ int ecert_register_reserve(struct ecert_register *reg, const struct ecert_regist
 	if ((rc = request_ok(req, err)) != ECERT_OK)
 		return rc;
 	pthread_mutex_lock(&reg->lock);
-	rc = exec(reg, "BEGIN IMMEDIATE", "locking the register", err);
-	if (rc != ECERT_OK)
-		goto out;
-	rc = reserve_locked(reg, req, &e, &oc, err);
+	rc = txn_begin(reg, err);
 	if (rc == ECERT_OK)
-		rc = exec(reg, "COMMIT", "committing a reservation", err);
-	if (rc != ECERT_OK)
-		rollback(reg);
-out:
+		rc = txn_end(reg, reserve_locked(reg, req, &e, &oc, err), err);
 	pthread_mutex_unlock(&reg->lock);
 	if (rc == ECERT_OK) {
 		*entry = e;
@@ -613,14 +639,9 @@ int ecert_register_commit(struct ecert_register *reg, const char *number, const 
 		return fail_at(err, number, ECERT_ERR_ARG, "issue time missing or too long");
 	}
 	pthread_mutex_lock(&reg->lock);
-	rc = exec(reg, "BEGIN IMMEDIATE", "locking the register", err);
-	if (rc == ECERT_OK) {
-		rc = commit_locked(reg, number, doc_hash, issued_at, err);
-		if (rc == ECERT_OK)
-			rc = exec(reg, "COMMIT", "committing an issued certificate", err);
-		if (rc != ECERT_OK)
-			rollback(reg);
-	}
+	rc = txn_begin(reg, err);
+	if (rc == ECERT_OK)
+		rc = txn_end(reg, commit_locked(reg, number, doc_hash, issued_at, err), err);
 	pthread_mutex_unlock(&reg->lock);
 	return rc;
 }
@@ -690,15 +711,51 @@ int ecert_register_revoke(struct ecert_register *reg, const char *number, const 
 		return fail_at(err, number, ECERT_ERR_ARG, "revocation time missing or too long");
 	}
 	pthread_mutex_lock(&reg->lock);
-	rc = exec(reg, "BEGIN IMMEDIATE", "locking the register", err);
-	if (rc == ECERT_OK) {
-		rc = revoke_locked(reg, number, reason, revoked_at, err);
-		if (rc == ECERT_OK)
-			rc = exec(reg, "COMMIT", "committing a revocation", err);
-		if (rc != ECERT_OK)
-			rollback(reg);
-	}
+	rc = txn_begin(reg, err);
+	if (rc == ECERT_OK)
+		rc = txn_end(reg, revoke_locked(reg, number, reason, revoked_at, err), err);
 	pthread_mutex_unlock(&reg->lock);
+	return rc;
+}
+
+int ecert_register_batch_begin(struct ecert_register *reg, struct ecert_error *err)
+{
+	int rc;
+
+	if (!reg)
+		return ecert_fail(err, ECERT_ERR_ARG, "missing argument");
+	pthread_mutex_lock(&reg->lock);
+	if (reg->batch) {
+		pthread_mutex_unlock(&reg->lock);
+		return ecert_fail(err, ECERT_ERR_ARG, "a batch is already open on this handle");
+	}
+	rc = exec(reg, "BEGIN IMMEDIATE", "locking the register", err);
+	if (rc != ECERT_OK) {
+		pthread_mutex_unlock(&reg->lock);
+		return rc;
+	}
+	reg->batch = 1;
+	return ECERT_OK; /* the mutex stays held until ecert_register_batch_end */
+}
+
+int ecert_register_batch_end(struct ecert_register *reg, int commit, struct ecert_error *err)
+{
+	int rc = ECERT_OK;
+
+	if (!reg)
+		return ecert_fail(err, ECERT_ERR_ARG, "missing argument");
+	pthread_mutex_lock(&reg->lock);
+	if (!reg->batch) {
+		pthread_mutex_unlock(&reg->lock);
+		return ecert_fail(err, ECERT_ERR_ARG, "no batch is open on this handle");
+	}
+	reg->batch = 0;
+	if (commit)
+		rc = exec(reg, "COMMIT", "committing a batch", err);
+	if (!commit || rc != ECERT_OK)
+		rollback(reg);
+	pthread_mutex_unlock(&reg->lock); /* this call's */
+	pthread_mutex_unlock(&reg->lock); /* batch_begin's */
 	return rc;
 }
 
