@@ -613,7 +613,7 @@ static void test_file_and_streaming(void **state)
 	assert_int_equal(ecert_records_format(r), ECERT_RECORDS_CSV);
 	for (;;) {
 		cJSON *rec = NULL;
-		char want[16];
+		char want[40];
 
 		assert_int_equal(ecert_records_next(r, &rec, &line, &err), ECERT_OK);
 		if (!rec)

@@ -179,7 +179,7 @@ static void test_idempotent_rerun(void **state)
 
 	ecert_error_clear(&err);
 	for (int i = 0; i < 3; i++) {
-		char num[16];
+		char num[40];
 
 		snprintf(num, sizeof(num), "S%d", i);
 		assert_int_equal(reserve(reg, num, HASH_1, KID_A, &e, &oc), ECERT_OK);
@@ -190,7 +190,7 @@ static void test_idempotent_rerun(void **state)
 	/* the same input again: every record is already done, nothing new is allocated */
 	reg = open_new(f);
 	for (int i = 0; i < 3; i++) {
-		char num[16];
+		char num[40];
 
 		snprintf(num, sizeof(num), "S%d", i);
 		assert_int_equal(reserve(reg, num, HASH_1, KID_A, &e, &oc), ECERT_OK);
@@ -317,7 +317,7 @@ static void test_dense_indexes(void **state)
 
 	ecert_error_clear(&err);
 	for (int i = 0; i < N; i++) {
-		char num[16];
+		char num[40];
 		const char *kid = (i % 3 == 0) ? KID_B : KID_A;
 
 		snprintf(num, sizeof(num), "N%04d", i);
@@ -365,7 +365,7 @@ static void test_revoke(void **state)
 
 	ecert_error_clear(&err);
 	for (int i = 0; i < 5; i++) {
-		char num[16];
+		char num[40];
 
 		snprintf(num, sizeof(num), "R%d", i);
 		assert_int_equal(reserve(reg, num, HASH_1, KID_A, &e, &oc), ECERT_OK);
@@ -476,7 +476,7 @@ static void test_corrupt(void **state)
 	/* a register whose table pages were overwritten */
 	reg = open_new(f);
 	for (int i = 0; i < 50; i++) {
-		char num[16];
+		char num[40];
 
 		snprintf(num, sizeof(num), "C%03d", i);
 		assert_int_equal(reserve(reg, num, HASH_1, KID_A, &e, &oc), ECERT_OK);
@@ -526,7 +526,7 @@ static void test_concurrent_processes(void **state)
 				_exit(2);
 			/* all processes try the same numbers: each is reserved once */
 			for (int i = 0; i < PER; i++) {
-				char num[16];
+				char num[40];
 
 				snprintf(num, sizeof(num), "P%03d", i);
 				if (reserve(r, num, HASH_1, KID_A, &e, &oc) != ECERT_OK)
@@ -584,7 +584,7 @@ static void test_kill_and_rerun(void **state)
 					for (int j = i; j < i + k; j++) {
 						struct ecert_register_entry e;
 						enum ecert_register_outcome oc;
-						char num[16];
+						char num[40];
 
 						snprintf(num, sizeof(num), "K%d-%03d", round, j);
 						if (reserve(r, num, HASH_1, KID_A, &e, &oc) !=
@@ -599,7 +599,7 @@ static void test_kill_and_rerun(void **state)
 					    ecert_register_batch_begin(r, NULL) != ECERT_OK)
 						_exit(5);
 					for (int j = i; j < i + k; j++) {
-						char num[16];
+						char num[40];
 
 						snprintf(num, sizeof(num), "K%d-%03d", round, j);
 						if (ecert_register_commit(r, num, DOC_1, NULL,
@@ -624,7 +624,7 @@ static void test_kill_and_rerun(void **state)
 		for (int i = 0; i < N; i++) {
 			struct ecert_register_entry e;
 			enum ecert_register_outcome oc;
-			char num[16];
+			char num[40];
 
 			snprintf(num, sizeof(num), "K%d-%03d", round, i);
 			assert_int_equal(reserve(reg, num, HASH_1, KID_A, &e, &oc), ECERT_OK);
@@ -663,7 +663,7 @@ static void test_batch(void **state)
 	assert_int_equal(ecert_register_batch_begin(reg, &err), ECERT_OK);
 	assert_int_equal(ecert_register_batch_begin(reg, &err), ECERT_ERR_ARG);
 	for (int i = 0; i < 20; i++) {
-		char num[16];
+		char num[40];
 
 		snprintf(num, sizeof(num), "B%02d", i);
 		assert_int_equal(reserve(reg, num, HASH_1, KID_A, &e, &oc), ECERT_OK);
@@ -681,7 +681,7 @@ static void test_batch(void **state)
 
 	assert_int_equal(ecert_register_batch_begin(reg, &err), ECERT_OK);
 	for (int i = 0; i < 20; i++) {
-		char num[16];
+		char num[40];
 
 		snprintf(num, sizeof(num), "B%02d", i);
 		assert_int_equal(ecert_register_commit(reg, num, DOC_2, NULL, &err), ECERT_OK);
@@ -718,7 +718,7 @@ static void *thread_main(void *p)
 	for (int i = 0; i < 20; i++) {
 		struct ecert_register_entry e;
 		enum ecert_register_outcome oc;
-		char num[16];
+		char num[40];
 
 		snprintf(num, sizeof(num), "T%d-%02d", a->base, i);
 		if (reserve(a->reg, num, HASH_1, KID_B, &e, &oc) != ECERT_OK ||
