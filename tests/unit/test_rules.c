@@ -823,6 +823,57 @@ static void mut_years(cJSON *d)
 	cJSON_AddNumberToObject(cJSON_GetArrayItem(t, 1), "years", 2.5);
 }
 
+/* Load the data with one embedded file (the rules or the table) replaced by a modified
+ * copy written to a temporary file; *path names it (the caller unlinks and frees it). */
+static int load_mutated(const char *which, void (*mutate)(cJSON *), struct ecert_rules **out,
+                        char **path, struct ecert_error *err)
+{
+	cJSON *doc = embedded(which);
+	char *text;
+	struct ecert_rules_sources src = {NULL, NULL, NULL, NULL};
+	int rc;
+
+	mutate(doc);
+	text = cJSON_PrintUnformatted(doc);
+	*path = write_temp(text);
+	if (strcmp(which, ECERT_RULES_DEFAULT_RULES) == 0)
+		src.rules_path = *path;
+	else
+		src.table_path = *path;
+	ecert_error_clear(err);
+	*out = NULL;
+	rc = ecert_rules_load(&src, out, err);
+	cJSON_free(text);
+	cJSON_Delete(doc);
+	return rc;
+}
+
+/* A data file that a mutation spoils is refused at load, naming the file. */
+static void expect_refused(const char *case_name, const char *which, void (*mutate)(cJSON *))
+{
+	struct ecert_rules *r;
+	struct ecert_error err;
+	char *path;
+	int rc = load_mutated(which, mutate, &r, &path, &err);
+
+	EXPECT(rc == ECERT_ERR_SCHEMA, "rc %d (%s: %s)", rc, err.where, err.msg);
+	EXPECT(strstr(err.where, path) == err.where, "error names the file: %s", err.where);
+	assert_null(r);
+	unlink(path);
+	free(path);
+}
+
+/* Load modified data that must load. */
+static struct ecert_rules *load_modified(const char *which, void (*mutate)(cJSON *), char **path)
+{
+	struct ecert_rules *r;
+	struct ecert_error err;
+
+	if (load_mutated(which, mutate, &r, path, &err) != ECERT_OK)
+		fail_msg("load %s: %s: %s", *path, err.where, err.msg);
+	return r;
+}
+
 static void test_bad_rules(void **state)
 {
 	static const struct {
@@ -844,29 +895,8 @@ static void test_bad_rules(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const char *case_name = cases[i].name;
-		cJSON *doc = embedded(ECERT_RULES_DEFAULT_RULES);
-		char *text, *path;
-		struct ecert_rules_sources src = {NULL, NULL, NULL, NULL};
-		struct ecert_rules *r = NULL;
-		struct ecert_error err;
-		int rc;
-
-		cases[i].mutate(doc);
-		text = cJSON_PrintUnformatted(doc);
-		path = write_temp(text);
-		src.rules_path = path;
-		ecert_error_clear(&err);
-		rc = ecert_rules_load(&src, &r, &err);
-		EXPECT(rc == ECERT_ERR_SCHEMA, "rc %d (%s: %s)", rc, err.where, err.msg);
-		EXPECT(strstr(err.where, path) == err.where, "error names the file: %s", err.where);
-		assert_null(r);
-		unlink(path);
-		free(path);
-		cJSON_free(text);
-		cJSON_Delete(doc);
-	}
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		expect_refused(cases[i].name, ECERT_RULES_DEFAULT_RULES, cases[i].mutate);
 	DONE();
 }
 
@@ -902,56 +932,12 @@ static void test_bad_table(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const char *case_name = cases[i].name;
-		cJSON *doc = embedded(ECERT_RULES_DEFAULT_TABLE);
-		char *text, *path;
-		struct ecert_rules_sources src = {NULL, NULL, NULL, NULL};
-		struct ecert_rules *r = NULL;
-		struct ecert_error err;
-		int rc;
-
-		cases[i].mutate(doc);
-		text = cJSON_PrintUnformatted(doc);
-		path = write_temp(text);
-		src.table_path = path;
-		ecert_error_clear(&err);
-		rc = ecert_rules_load(&src, &r, &err);
-		EXPECT(rc == ECERT_ERR_SCHEMA, "rc %d (%s: %s)", rc, err.where, err.msg);
-		EXPECT(strstr(err.where, path) == err.where, "error names the file: %s", err.where);
-		assert_null(r);
-		unlink(path);
-		free(path);
-		cJSON_free(text);
-		cJSON_Delete(doc);
-	}
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		expect_refused(cases[i].name, ECERT_RULES_DEFAULT_TABLE, cases[i].mutate);
 	DONE();
 }
 
 /* Load rules or a table from a modified copy of the embedded file. */
-static struct ecert_rules *load_modified(const char *which, void (*mutate)(cJSON *), char **path)
-{
-	cJSON *doc = embedded(which);
-	char *text;
-	struct ecert_rules_sources src = {NULL, NULL, NULL, NULL};
-	struct ecert_rules *r = NULL;
-	struct ecert_error err;
-
-	mutate(doc);
-	text = cJSON_PrintUnformatted(doc);
-	*path = write_temp(text);
-	if (strcmp(which, ECERT_RULES_DEFAULT_RULES) == 0)
-		src.rules_path = *path;
-	else
-		src.table_path = *path;
-	ecert_error_clear(&err);
-	if (ecert_rules_load(&src, &r, &err) != ECERT_OK)
-		fail_msg("load %s: %s: %s", *path, err.where, err.msg);
-	cJSON_free(text);
-	cJSON_Delete(doc);
-	return r;
-}
-
 static void four_years_for_technician(cJSON *d)
 {
 	cJSON *t = cJSON_GetObjectItemCaseSensitive(
