@@ -17,6 +17,13 @@
  * stays far below 1 MiB. Containers (arrays/objects) count one level each. */
 #define ECERT_JSON_MAX_BYTES ((size_t)1 << 20)
 #define ECERT_JSON_MAX_DEPTH 32
+/* Largest max_depth honoured: cJSON's own nesting limit (CJSON_NESTING_LIMIT); a larger
+ * limits->max_depth is lowered to it. The JCS serializer uses the same bound. */
+#define ECERT_JSON_DEPTH_CEILING 1000
+/* Longest number token accepted (characters): cJSON 1.7 copies a number into a 64-byte
+ * buffer and would misparse a longer one, so longer numbers are rejected
+ * (ECERT_ERR_JSON_NUMBER) instead. */
+#define ECERT_JSON_NUMBER_MAX_CHARS 63
 
 struct ecert_json_limits {
 	size_t max_bytes; /* 0 = ECERT_JSON_MAX_BYTES */
@@ -25,7 +32,11 @@ struct ecert_json_limits {
 
 /* Parse `len` bytes of `text` (need not be NUL-terminated). On success *out is a new
  * cJSON tree owned by the caller (cJSON_Delete). limits may be NULL for the defaults.
- * Errors: ECERT_ERR_JSON_* as above, ECERT_ERR_NOMEM. Thread-safe. */
+ * Errors: ECERT_ERR_JSON_* as above, ECERT_ERR_NOMEM. A UTF-8 byte order mark and a
+ * \u0000 escape (cJSON strings cannot hold NUL) are rejected as ECERT_ERR_JSON_SYNTAX.
+ * err->where is "line L, column C (byte N)" (line and column from 1, column in characters,
+ * byte offset from 0), or for a duplicate key or an out-of-range number the key path
+ * ("credentialSubject.name", "items[2]"). Thread-safe. */
 int ecert_json_parse(const char *text, size_t len, const struct ecert_json_limits *limits,
 		     cJSON **out, struct ecert_error *err);
 
