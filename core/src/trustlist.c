@@ -10,19 +10,18 @@
 
 #include "ecert/alloc.h"
 #include "ecert/datetime.h"
+#include "ecert/domain.h"
 #include "ecert/json.h"
 #include "ecert/key.h"
 #include "ecert/proof.h"
 #include "ecert/schema.h"
 #include "ecert/trustlist.h"
+#include "utf8clip.h"
 
 #define KIND_TITLE_BIT 1u
 #define KIND_SKILL_BIT 2u
 /* "urn:ecert:root#" + kid + NUL */
 #define ROOT_VM_SIZE (sizeof(ECERT_TRUSTLIST_ROOT_VM) - 1 + ECERT_KID_LEN + 1)
-/* Longest occupation prefix/code: N-NN-NN-NN */
-#define OCCUPATION_CODE_MAX 10
-#define OCCUPATION_GROUPS_MAX 3
 
 struct ecert_trust_entry {
 	char kid[ECERT_KID_LEN + 1];
@@ -104,6 +103,7 @@ static int bad_shape(struct ecert_error *err, const char *where, const char *fmt
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	utf8_trim_tail(msg);
 	ecert_error_where(err, "%s", where);
 	return ecert_fail(err, ECERT_ERR_SCHEMA, "%s", msg);
 }
@@ -137,14 +137,14 @@ static int check_root(const cJSON *doc, EVP_PKEY *root, char root_kid[ECERT_KID_
 	if (strcmp(kid, root_kid) != 0) {
 		ecert_error_where(err, "root.kid");
 		return ecert_fail(err, ECERT_ERR_TRUST,
-				  "the list names root key %.40s; the configured root key is %s", kid,
-				  root_kid);
+				  "the list names root key %.*s; the configured root key is %s",
+				  utf8_clip(kid, 40), kid, root_kid);
 	}
 	if (strcmp(suite, root_suite) != 0) {
 		ecert_error_where(err, "root.cryptosuite");
 		return ecert_fail(err, ECERT_ERR_TRUST,
-				  "the list says %.40s; the configured root key is %s", suite,
-				  root_suite);
+				  "the list says %.*s; the configured root key is %s",
+				  utf8_clip(suite, 40), suite, root_suite);
 	}
 	proof = ecert_json_obj(doc, "proof");
 	if (!proof) {
@@ -181,30 +181,14 @@ static int verify_root_proof(const cJSON *doc, EVP_PKEY *root, struct ecert_erro
 		return rc;
 	/* Whatever made the proof fail (altered content, another key, a mangled
 	 * proofValue), the list is not the one the root signed. */
-	snprintf(why, sizeof(why), "%s", err && err->msg[0] ? err->msg : ecert_strerror(rc));
+	const char *cause = err && err->msg[0] ? err->msg : ecert_strerror(rc);
+
+	snprintf(why, sizeof(why), "%.*s", utf8_clip(cause, (int)sizeof(why) - 1), cause);
 	ecert_error_where(err, "proof");
 	return ecert_fail(err, ECERT_ERR_TRUST,
 			  "the root signature does not verify (%s): the list was changed after "
 			  "signing or signed by another key",
 			  why);
-}
-
-/* ^[1-8](-[0-9]{2}){0,3}$ — an occupation code or a prefix of one. */
-static int occupation_form_ok(const char *s)
-{
-	size_t groups = 0;
-
-	if (s[0] < '1' || s[0] > '8')
-		return 0;
-	s++;
-	while (*s) {
-		if (s[0] != '-' || s[1] < '0' || s[1] > '9' || s[2] < '0' || s[2] > '9')
-			return 0;
-		if (++groups > OCCUPATION_GROUPS_MAX)
-			return 0;
-		s += 3;
-	}
-	return 1;
 }
 
 int ecert_occupation_prefix_match(const char *prefix, const char *code)
@@ -241,7 +225,8 @@ static int parse_time(const cJSON *obj, const char *key, const char *where, int6
 	}
 	if (ecert_time_parse(s, t, NULL) != ECERT_OK)
 		return bad_shape(err, where,
-				 "expected an RFC 3339 date-time with offset, found \"%.40s\"", s);
+				 "expected an RFC 3339 date-time with offset, found \"%.*s\"",
+				 utf8_clip(s, 40), s);
 	return ECERT_OK;
 }
 
@@ -272,18 +257,19 @@ static int copy_str_array(const cJSON *arr, const char *where, size_t max, int o
 			ecert_error_where(err, "%s[%zu]", where, i);
 			return ecert_fail(err, ECERT_ERR_SCHEMA, "expected a non-empty string");
 		}
-		if (occupations && !occupation_form_ok(it->valuestring)) {
+		if (occupations &&
+		    ecert_domain_occupation_code_check(it->valuestring, 1, NULL) != ECERT_OK) {
 			ecert_error_where(err, "%s[%zu]", where, i);
 			return ecert_fail(err, ECERT_ERR_SCHEMA,
 					  "expected an occupation code or prefix (6, 6-18, "
-					  "6-18-01, 6-18-01-01), found \"%.20s\"",
-					  it->valuestring);
+					  "6-18-01, 6-18-01-01), found \"%.*s\"",
+					  utf8_clip(it->valuestring, 20), it->valuestring);
 		}
 		for (j = 0; j < i; j++) {
 			if (strcmp(v[j], it->valuestring) == 0) {
 				ecert_error_where(err, "%s[%zu]", where, i);
-				return ecert_fail(err, ECERT_ERR_SCHEMA, "\"%.64s\" is listed twice",
-						  it->valuestring);
+				return ecert_fail(err, ECERT_ERR_SCHEMA, "\"%.*s\" is listed twice",
+						  utf8_clip(it->valuestring, 64), it->valuestring);
 			}
 		}
 		rc = copy_str(it->valuestring, &v[i], err);
@@ -833,6 +819,7 @@ static void join(char *out, size_t size, char *const *items, size_t n)
 			break;
 		used += (size_t)k;
 	}
+	utf8_trim_tail(out);
 }
 
 static int check_kind(const struct ecert_trust_entry *e, const char *kind, const char *series,
@@ -854,8 +841,8 @@ static int check_kind(const struct ecert_trust_entry *e, const char *kind, const
 		join(list, sizeof(list), e->series, e->n_series);
 		ecert_error_where(err, "credentialSubject.series");
 		return ecert_fail(err, ECERT_ERR_SCOPE,
-				  "key %s may sign the series %s only, not \"%.64s\"", e->kid, list,
-				  series ? series : "");
+				  "key %s may sign the series %s only, not \"%.*s\"", e->kid, list,
+				  utf8_clip(series, 64), series ? series : "");
 	}
 	if (bit == KIND_SKILL_BIT && e->n_occupations) {
 		for (i = 0; occupation && i < e->n_occupations; i++)
@@ -864,8 +851,8 @@ static int check_kind(const struct ecert_trust_entry *e, const char *kind, const
 		join(list, sizeof(list), e->occupations, e->n_occupations);
 		ecert_error_where(err, "credentialSubject.occupationCode");
 		return ecert_fail(err, ECERT_ERR_SCOPE,
-				  "key %s may sign occupations %s only, not \"%.20s\"", e->kid,
-				  list, occupation ? occupation : "");
+				  "key %s may sign occupations %s only, not \"%.*s\"", e->kid,
+				  list, utf8_clip(occupation, 20), occupation ? occupation : "");
 	}
 	return ECERT_OK;
 }
@@ -881,6 +868,7 @@ static int time_fail(struct ecert_error *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	utf8_trim_tail(msg);
 	ecert_error_where(err, "proof.created");
 	return ecert_fail(err, ECERT_ERR_SCOPE, "%s", msg);
 }
@@ -938,20 +926,21 @@ int ecert_trustlist_check(const struct ecert_trustlist *tl, const char *issuer_i
 	if (!e) {
 		ecert_error_where(err, "proof.verificationMethod");
 		return ecert_fail(err, ECERT_ERR_TRUST,
-				  "key %.20s is not in the trust list (version %ld)", kid,
-				  tl->version);
+				  "key %.*s is not in the trust list (version %ld)",
+				  utf8_clip(kid, 20), kid, tl->version);
 	}
 	if (strcmp(e->issuer_id, issuer_id) != 0) {
 		ecert_error_where(err, "issuer.id");
 		return ecert_fail(err, ECERT_ERR_TRUST,
-				  "key %s belongs to %s (%s), not to %.40s", e->kid, e->issuer_name,
-				  e->issuer_id, issuer_id);
+				  "key %s belongs to %.*s (%s), not to %.*s", e->kid,
+				  utf8_clip(e->issuer_name, 120), e->issuer_name, e->issuer_id,
+				  utf8_clip(issuer_id, 40), issuer_id);
 	}
 	if (strcmp(e->suite, cryptosuite) != 0) {
 		ecert_error_where(err, "proof.cryptosuite");
 		return ecert_fail(err, ECERT_ERR_TRUST,
-				  "the proof says %.40s; key %s is listed for %s", cryptosuite,
-				  e->kid, e->suite);
+				  "the proof says %.*s; key %s is listed for %s",
+				  utf8_clip(cryptosuite, 40), cryptosuite, e->kid, e->suite);
 	}
 	rc = check_kind(e, kind, series, occupation_code, err);
 	if (rc != ECERT_OK)

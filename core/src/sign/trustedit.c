@@ -4,6 +4,7 @@
 
 #include "ecert/alloc.h"
 #include "ecert/datetime.h"
+#include "ecert/domain.h"
 #include "ecert/file.h"
 #include "ecert/json.h"
 #include "ecert/key.h"
@@ -11,6 +12,7 @@
 #include "ecert/sign.h"
 #include "ecert/trustedit.h"
 #include "ecert/uscc.h"
+#include "../utf8clip.h"
 
 /* "urn:ecert:root#" + kid + NUL */
 #define ROOT_VM_SIZE (sizeof(ECERT_TRUSTLIST_ROOT_VM) - 1 + ECERT_KID_LEN + 1)
@@ -287,22 +289,6 @@ static int text_check(const char *s, size_t max, const char *where, struct ecert
 	return ECERT_OK;
 }
 
-/* ^[1-8](-[0-9]{2}){0,3}$ */
-static int occupation_form_ok(const char *s)
-{
-	int groups = 0;
-
-	if (s[0] < '1' || s[0] > '8')
-		return 0;
-	for (s++; *s; s += 3) {
-		if (s[0] != '-' || s[1] < '0' || s[1] > '9' || s[2] < '0' || s[2] > '9')
-			return 0;
-		if (++groups > 3)
-			return 0;
-	}
-	return 1;
-}
-
 static int check_unique(const char *const *items, size_t n, const char *where,
 			struct ecert_error *err)
 {
@@ -313,7 +299,8 @@ static int check_unique(const char *const *items, size_t n, const char *where,
 			if (strcmp(items[i], items[j]) == 0) {
 				ecert_error_where(err, "%s", where);
 				return ecert_fail(err, ECERT_ERR_INVALID,
-						  "\"%.64s\" is given twice", items[i]);
+						  "\"%.*s\" is given twice",
+						  utf8_clip(items[i], 64), items[i]);
 			}
 	return ECERT_OK;
 }
@@ -351,8 +338,8 @@ static int check_spec(const struct ecert_trustedit *ed, const struct ecert_trust
 		    strcmp(name, sp->issuer_name) != 0) {
 			ecert_error_where(err, "issuer.name");
 			return ecert_fail(err, ECERT_ERR_INVALID,
-					  "%s is already listed as \"%s\"; use the same name",
-					  sp->issuer_id, name);
+					  "%s is already listed as \"%.*s\"; use the same name",
+					  sp->issuer_id, utf8_clip(name, 200), name);
 		}
 	}
 	if (sp->n_kinds == 0 || sp->n_kinds > 2)
@@ -366,8 +353,8 @@ static int check_spec(const struct ecert_trustedit *ed, const struct ecert_trust
 		} else {
 			ecert_error_where(err, "scope.kinds");
 			return ecert_fail(err, ECERT_ERR_INVALID,
-					  "expected title and/or skill, each once; got \"%.20s\"",
-					  sp->kinds[i]);
+					  "expected title and/or skill, each once; got \"%.*s\"",
+					  utf8_clip(sp->kinds[i], 20), sp->kinds[i]);
 		}
 	}
 	if (sp->n_series && !title)
@@ -386,12 +373,10 @@ static int check_spec(const struct ecert_trustedit *ed, const struct ecert_trust
 			return rc;
 	}
 	for (i = 0; i < sp->n_occupations; i++) {
-		if (!occupation_form_ok(sp->occupations[i])) {
+		rc = ecert_domain_occupation_code_check(sp->occupations[i], 1, err);
+		if (rc != ECERT_OK) {
 			ecert_error_where(err, "scope.occupations");
-			return ecert_fail(err, ECERT_ERR_INVALID,
-					  "\"%.20s\" is not an occupation code or prefix "
-					  "(6, 6-18, 6-18-01, 6-18-01-01)",
-					  sp->occupations[i]);
+			return rc;
 		}
 	}
 	rc = check_unique(sp->series, sp->n_series, "scope.series", err);
@@ -579,8 +564,8 @@ static cJSON *entry_for_change(struct ecert_trustedit *ed, const char *kid,
 	e = find_entry(ed->doc, kid);
 	if (!e) {
 		ecert_error_where(err, "kid");
-		ecert_fail(err, ECERT_ERR_ARG, "no key %.20s in the list (see ecert-keys trust show)",
-			   kid);
+		ecert_fail(err, ECERT_ERR_ARG, "no key %.*s in the list (see ecert-keys trust show)",
+			   utf8_clip(kid, 20), kid);
 	}
 	return e;
 }
