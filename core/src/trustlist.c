@@ -93,7 +93,7 @@ void ecert_trustlist_free(struct ecert_trustlist *tl)
 /* ---- checks on the signed document --------------------------------------------- */
 
 static int bad_shape(struct ecert_error *err, const char *where, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int bad_shape(struct ecert_error *err, const char *where, const char *fmt, ...)
 {
@@ -110,7 +110,7 @@ static int bad_shape(struct ecert_error *err, const char *where, const char *fmt
 
 /* The members that must be right before the proof can be checked at all. */
 static int check_root(const cJSON *doc, EVP_PKEY *root, char root_kid[ECERT_KID_LEN + 1],
-		      struct ecert_error *err)
+                      struct ecert_error *err)
 {
 	const cJSON *r, *proof;
 	const char *kid, *suite, *vm, *purpose;
@@ -125,26 +125,27 @@ static int check_root(const cJSON *doc, EVP_PKEY *root, char root_kid[ECERT_KID_
 		return rc;
 	root_suite = ecert_suite_name(ecert_key_alg(root));
 	if (!root_suite)
-		return ecert_fail(err, ECERT_ERR_KEY, "the configured root key is of no known type");
+		return ecert_fail(err, ECERT_ERR_KEY,
+		                  "the configured root key is of no known type");
 	r = ecert_json_obj(doc, "root");
 	kid = ecert_json_str(r, "kid");
 	suite = ecert_json_str(r, "cryptosuite");
 	if (!kid || !suite) {
 		ecert_error_where(err, "root");
 		return ecert_fail(err, ECERT_ERR_TRUST,
-				  "expected root {\"kid\", \"cryptosuite\"} naming the root key");
+		                  "expected root {\"kid\", \"cryptosuite\"} naming the root key");
 	}
 	if (strcmp(kid, root_kid) != 0) {
 		ecert_error_where(err, "root.kid");
 		return ecert_fail(err, ECERT_ERR_TRUST,
-				  "the list names root key %.*s; the configured root key is %s",
-				  utf8_clip(kid, 40), kid, root_kid);
+		                  "the list names root key %.*s; the configured root key is %s",
+		                  utf8_clip(kid, 40), kid, root_kid);
 	}
 	if (strcmp(suite, root_suite) != 0) {
 		ecert_error_where(err, "root.cryptosuite");
 		return ecert_fail(err, ECERT_ERR_TRUST,
-				  "the list says %.*s; the configured root key is %s",
-				  utf8_clip(suite, 40), suite, root_suite);
+		                  "the list says %.*s; the configured root key is %s",
+		                  utf8_clip(suite, 40), suite, root_suite);
 	}
 	proof = ecert_json_obj(doc, "proof");
 	if (!proof) {
@@ -156,13 +157,13 @@ static int check_root(const cJSON *doc, EVP_PKEY *root, char root_kid[ECERT_KID_
 	if (!vm || strcmp(vm, want_vm) != 0) {
 		ecert_error_where(err, "proof.verificationMethod");
 		return ecert_fail(err, ECERT_ERR_TRUST, "expected \"%s\", the configured root key",
-				  want_vm);
+		                  want_vm);
 	}
 	suite = ecert_json_str(proof, "cryptosuite");
 	if (!suite || strcmp(suite, root_suite) != 0) {
 		ecert_error_where(err, "proof.cryptosuite");
 		return ecert_fail(err, ECERT_ERR_TRUST, "expected %s, the root key's suite",
-				  root_suite);
+		                  root_suite);
 	}
 	purpose = ecert_json_str(proof, "proofPurpose");
 	if (!purpose || strcmp(purpose, "assertionMethod") != 0) {
@@ -186,9 +187,9 @@ static int verify_root_proof(const cJSON *doc, EVP_PKEY *root, struct ecert_erro
 	snprintf(why, sizeof(why), "%.*s", utf8_clip(cause, (int)sizeof(why) - 1), cause);
 	ecert_error_where(err, "proof");
 	return ecert_fail(err, ECERT_ERR_TRUST,
-			  "the root signature does not verify (%s): the list was changed after "
-			  "signing or signed by another key",
-			  why);
+	                  "the root signature does not verify (%s): the list was changed after "
+	                  "signing or signed by another key",
+	                  why);
 }
 
 int ecert_occupation_prefix_match(const char *prefix, const char *code)
@@ -212,7 +213,7 @@ static int copy_str(const char *s, char **out, struct ecert_error *err)
 }
 
 static int parse_time(const cJSON *obj, const char *key, const char *where, int64_t *t,
-		      int *present, struct ecert_error *err)
+                      int *present, struct ecert_error *err)
 {
 	const char *s = ecert_json_str(obj, key);
 
@@ -225,14 +226,14 @@ static int parse_time(const cJSON *obj, const char *key, const char *where, int6
 	}
 	if (ecert_time_parse(s, t, NULL) != ECERT_OK)
 		return bad_shape(err, where,
-				 "expected an RFC 3339 date-time with offset, found \"%.*s\"",
-				 utf8_clip(s, 40), s);
+		                 "expected an RFC 3339 date-time with offset, found \"%.*s\"",
+		                 utf8_clip(s, 40), s);
 	return ECERT_OK;
 }
 
 /* A list of strings (series, occupations): non-empty, bounded, no duplicates. */
 static int copy_str_array(const cJSON *arr, const char *where, size_t max, int occupations,
-			  char ***out, size_t *n_out, struct ecert_error *err)
+                          char ***out, size_t *n_out, struct ecert_error *err)
 {
 	const cJSON *it;
 	size_t n = 0, i, j;
@@ -243,7 +244,7 @@ static int copy_str_array(const cJSON *arr, const char *where, size_t max, int o
 	if (n == 0 || n > max) {
 		ecert_error_where(err, "%s", where);
 		return ecert_fail(err, ECERT_ERR_SCHEMA, "expected 1 to %zu entries, found %zu",
-				  max, n);
+		                  max, n);
 	}
 	v = ecert_calloc(n, sizeof(*v));
 	if (!v)
@@ -261,15 +262,15 @@ static int copy_str_array(const cJSON *arr, const char *where, size_t max, int o
 		    ecert_domain_occupation_code_check(it->valuestring, 1, NULL) != ECERT_OK) {
 			ecert_error_where(err, "%s[%zu]", where, i);
 			return ecert_fail(err, ECERT_ERR_SCHEMA,
-					  "expected an occupation code or prefix (6, 6-18, "
-					  "6-18-01, 6-18-01-01), found \"%.*s\"",
-					  utf8_clip(it->valuestring, 20), it->valuestring);
+			                  "expected an occupation code or prefix (6, 6-18, "
+			                  "6-18-01, 6-18-01-01), found \"%.*s\"",
+			                  utf8_clip(it->valuestring, 20), it->valuestring);
 		}
 		for (j = 0; j < i; j++) {
 			if (strcmp(v[j], it->valuestring) == 0) {
 				ecert_error_where(err, "%s[%zu]", where, i);
 				return ecert_fail(err, ECERT_ERR_SCHEMA, "\"%.*s\" is listed twice",
-						  utf8_clip(it->valuestring, 64), it->valuestring);
+				                  utf8_clip(it->valuestring, 64), it->valuestring);
 			}
 		}
 		rc = copy_str(it->valuestring, &v[i], err);
@@ -281,7 +282,7 @@ static int copy_str_array(const cJSON *arr, const char *where, size_t max, int o
 }
 
 static int parse_kinds(const cJSON *arr, const char *where, unsigned *kinds,
-		       struct ecert_error *err)
+                       struct ecert_error *err)
 {
 	const cJSON *it;
 	unsigned bit;
@@ -303,7 +304,7 @@ static int parse_kinds(const cJSON *arr, const char *where, unsigned *kinds,
 		if (*kinds & bit) {
 			ecert_error_where(err, "%s[%zu]", where, i);
 			return ecert_fail(err, ECERT_ERR_SCHEMA, "\"%s\" is listed twice",
-					  it->valuestring);
+			                  it->valuestring);
 		}
 		*kinds |= bit;
 		i++;
@@ -312,7 +313,7 @@ static int parse_kinds(const cJSON *arr, const char *where, unsigned *kinds,
 }
 
 static int parse_entry_key(const cJSON *je, struct ecert_trust_entry *e, const char *where,
-			   struct ecert_error *err)
+                           struct ecert_error *err)
 {
 	const char *pem = ecert_json_str(je, "publicKeyPem");
 	const char *mb = ecert_json_str(je, "publicKeyMultibase");
@@ -321,9 +322,9 @@ static int parse_entry_key(const cJSON *je, struct ecert_trust_entry *e, const c
 
 	if ((pem != NULL) == (mb != NULL))
 		return bad_shape(err, where,
-				 "expected exactly one of publicKeyPem and publicKeyMultibase");
+		                 "expected exactly one of publicKeyPem and publicKeyMultibase");
 	rc = pem ? ecert_key_from_pem(pem, strlen(pem), &e->key, err)
-		 : ecert_key_from_multikey(mb, &e->key, err);
+	         : ecert_key_from_multikey(mb, &e->key, err);
 	if (rc != ECERT_OK) {
 		if (rc == ECERT_ERR_NOMEM)
 			return rc;
@@ -335,7 +336,7 @@ static int parse_entry_key(const cJSON *je, struct ecert_trust_entry *e, const c
 	if (ecert_suite_alg(e->suite) != ecert_key_alg(e->key)) {
 		ecert_error_where(err, "%s.cryptosuite", where);
 		return ecert_fail(err, ECERT_ERR_SCHEMA, "%s does not go with the entry's %s key",
-				  e->suite, ecert_alg_name(ecert_key_alg(e->key)));
+		                  e->suite, ecert_alg_name(ecert_key_alg(e->key)));
 	}
 	rc = ecert_key_kid(e->key, kid, err);
 	if (rc != ECERT_OK)
@@ -343,13 +344,13 @@ static int parse_entry_key(const cJSON *je, struct ecert_trust_entry *e, const c
 	if (strcmp(kid, e->kid) != 0) {
 		ecert_error_where(err, "%s.kid", where);
 		return ecert_fail(err, ECERT_ERR_SCHEMA,
-				  "the entry says %s but its public key's kid is %s", e->kid, kid);
+		                  "the entry says %s but its public key's kid is %s", e->kid, kid);
 	}
 	return ECERT_OK;
 }
 
 static int parse_entry(const cJSON *je, size_t idx, struct ecert_trust_entry *e,
-		       struct ecert_error *err)
+                       struct ecert_error *err)
 {
 	char where[48];
 	char sub[96];
@@ -370,7 +371,7 @@ static int parse_entry(const cJSON *je, size_t idx, struct ecert_trust_entry *e,
 	if (!s || ecert_suite_alg(s) == ECERT_ALG_NONE) {
 		snprintf(sub, sizeof(sub), "%s.cryptosuite", where);
 		return bad_shape(err, sub, "expected %s",
-				 ECERT_SUITE_SM2 ", " ECERT_SUITE_EDDSA " or " ECERT_SUITE_ECDSA);
+		                 ECERT_SUITE_SM2 ", " ECERT_SUITE_EDDSA " or " ECERT_SUITE_ECDSA);
 	}
 	rc = copy_str(s, &e->suite, err);
 	if (rc != ECERT_OK)
@@ -417,8 +418,8 @@ static int parse_entry(const cJSON *je, size_t idx, struct ecert_trust_entry *e,
 		return rc;
 	if (has_since != (e->status != ECERT_KEY_ACTIVE))
 		return bad_shape(err, sub, "%s",
-				 has_since ? "an active key has no since"
-					   : "a retired or compromised key needs since");
+		                 has_since ? "an active key has no since"
+		                           : "a retired or compromised key needs since");
 
 	scope = ecert_json_obj(je, "scope");
 	snprintf(sub, sizeof(sub), "%s.scope", where);
@@ -436,7 +437,7 @@ static int parse_entry(const cJSON *je, size_t idx, struct ecert_trust_entry *e,
 		if (!(e->kinds & KIND_TITLE_BIT))
 			return bad_shape(err, sub, "series limit title keys; kinds has no title");
 		rc = copy_str_array(arr, sub, ECERT_TRUSTLIST_SERIES_MAX, 0, &e->series,
-				    &e->n_series, err);
+		                    &e->n_series, err);
 		if (rc != ECERT_OK)
 			return rc;
 	}
@@ -447,9 +448,9 @@ static int parse_entry(const cJSON *je, size_t idx, struct ecert_trust_entry *e,
 			return bad_shape(err, sub, "expected an array of occupation codes");
 		if (!(e->kinds & KIND_SKILL_BIT))
 			return bad_shape(err, sub,
-					 "occupations limit skill keys; kinds has no skill");
+			                 "occupations limit skill keys; kinds has no skill");
 		rc = copy_str_array(arr, sub, ECERT_TRUSTLIST_OCCUPATIONS_MAX, 1, &e->occupations,
-				    &e->n_occupations, err);
+		                    &e->n_occupations, err);
 		if (rc != ECERT_OK)
 			return rc;
 	}
@@ -532,7 +533,7 @@ static int parse_entries(const cJSON *doc, struct ecert_trustlist *tl, struct ec
 	if (n > ECERT_TRUSTLIST_ENTRIES_MAX) {
 		ecert_error_where(err, "entries");
 		return ecert_fail(err, ECERT_ERR_SCHEMA, "more than %d entries",
-				  ECERT_TRUSTLIST_ENTRIES_MAX);
+		                  ECERT_TRUSTLIST_ENTRIES_MAX);
 	}
 	if (n) {
 		tl->entries = ecert_calloc(n, sizeof(*tl->entries));
@@ -550,14 +551,14 @@ static int parse_entries(const cJSON *doc, struct ecert_trustlist *tl, struct ec
 		if (strcmp(tl->entries[i].kid, tl->root_kid) == 0) {
 			ecert_error_where(err, "entries[%zu].kid", i);
 			return ecert_fail(err, ECERT_ERR_SCHEMA,
-					  "the root key cannot also be an issuer key");
+			                  "the root key cannot also be an issuer key");
 		}
 		for (j = 0; j < i; j++) {
 			if (strcmp(tl->entries[j].kid, tl->entries[i].kid) == 0) {
 				ecert_error_where(err, "entries[%zu].kid", i);
 				return ecert_fail(err, ECERT_ERR_SCHEMA,
-						  "kid %s is already listed at entries[%zu]",
-						  tl->entries[i].kid, j);
+				                  "kid %s is already listed at entries[%zu]",
+				                  tl->entries[i].kid, j);
 			}
 		}
 		i++;
@@ -566,7 +567,7 @@ static int parse_entries(const cJSON *doc, struct ecert_trustlist *tl, struct ec
 }
 
 int ecert_trustlist_from_json(const cJSON *doc, EVP_PKEY *root, struct ecert_trustlist **out,
-			      struct ecert_error *err)
+                              struct ecert_error *err)
 {
 	struct ecert_trustlist *tl = NULL;
 	char root_kid[ECERT_KID_LEN + 1];
@@ -605,7 +606,7 @@ out:
 }
 
 int ecert_trustlist_load_mem(const char *text, size_t len, EVP_PKEY *root,
-			     struct ecert_trustlist **out, struct ecert_error *err)
+                             struct ecert_trustlist **out, struct ecert_error *err)
 {
 	struct ecert_json_limits lim = {ECERT_TRUSTLIST_MAX_BYTES, 0};
 	cJSON *doc = NULL;
@@ -621,7 +622,7 @@ int ecert_trustlist_load_mem(const char *text, size_t len, EVP_PKEY *root,
 }
 
 int ecert_trustlist_load(const char *path, EVP_PKEY *root, struct ecert_trustlist **out,
-			 struct ecert_error *err)
+                         struct ecert_error *err)
 {
 	struct ecert_json_limits lim = {ECERT_TRUSTLIST_MAX_BYTES, 0};
 	cJSON *doc = NULL;
@@ -677,7 +678,7 @@ const struct ecert_trust_entry *ecert_trustlist_entry(const struct ecert_trustli
 }
 
 const struct ecert_trust_entry *ecert_trustlist_find(const struct ecert_trustlist *tl,
-						     const char *kid)
+                                                     const char *kid)
 {
 	size_t i;
 
@@ -695,7 +696,7 @@ size_t ecert_trustlist_issuer_count(const struct ecert_trustlist *tl)
 }
 
 int ecert_trustlist_issuer(const struct ecert_trustlist *tl, size_t i, const char **id,
-			   const char **name)
+                           const char **name)
 {
 	if (i >= tl->n_issuers)
 		return ECERT_ERR_ARG;
@@ -745,8 +746,7 @@ int ecert_trust_entry_valid_until(const struct ecert_trust_entry *e, int64_t *un
 	return 1;
 }
 
-enum ecert_key_status ecert_trust_entry_status(const struct ecert_trust_entry *e,
-					       int64_t *since)
+enum ecert_key_status ecert_trust_entry_status(const struct ecert_trust_entry *e, int64_t *since)
 {
 	if (since)
 		*since = e->status == ECERT_KEY_ACTIVE ? 0 : e->since;
@@ -823,7 +823,7 @@ static void join(char *out, size_t size, char *const *items, size_t n)
 }
 
 static int check_kind(const struct ecert_trust_entry *e, const char *kind, const char *series,
-		      const char *occupation, struct ecert_error *err)
+                      const char *occupation, struct ecert_error *err)
 {
 	char list[ECERT_ERR_MSG_MAX / 2];
 	unsigned bit = kind_bit(kind);
@@ -832,7 +832,7 @@ static int check_kind(const struct ecert_trust_entry *e, const char *kind, const
 	if (!(e->kinds & bit)) {
 		ecert_error_where(err, "type");
 		return ecert_fail(err, ECERT_ERR_SCOPE, "key %s may not sign %s certificates",
-				  e->kid, kind);
+		                  e->kid, kind);
 	}
 	if (bit == KIND_TITLE_BIT && e->n_series) {
 		for (i = 0; series && i < e->n_series; i++)
@@ -841,8 +841,8 @@ static int check_kind(const struct ecert_trust_entry *e, const char *kind, const
 		join(list, sizeof(list), e->series, e->n_series);
 		ecert_error_where(err, "credentialSubject.series");
 		return ecert_fail(err, ECERT_ERR_SCOPE,
-				  "key %s may sign the series %s only, not \"%.*s\"", e->kid, list,
-				  utf8_clip(series, 64), series ? series : "");
+		                  "key %s may sign the series %s only, not \"%.*s\"", e->kid, list,
+		                  utf8_clip(series, 64), series ? series : "");
 	}
 	if (bit == KIND_SKILL_BIT && e->n_occupations) {
 		for (i = 0; occupation && i < e->n_occupations; i++)
@@ -851,14 +851,14 @@ static int check_kind(const struct ecert_trust_entry *e, const char *kind, const
 		join(list, sizeof(list), e->occupations, e->n_occupations);
 		ecert_error_where(err, "credentialSubject.occupationCode");
 		return ecert_fail(err, ECERT_ERR_SCOPE,
-				  "key %s may sign occupations %s only, not \"%.*s\"", e->kid,
-				  list, utf8_clip(occupation, 20), occupation ? occupation : "");
+		                  "key %s may sign occupations %s only, not \"%.*s\"", e->kid, list,
+		                  utf8_clip(occupation, 20), occupation ? occupation : "");
 	}
 	return ECERT_OK;
 }
 
 static int time_fail(struct ecert_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static int time_fail(struct ecert_error *err, const char *fmt, ...)
 {
@@ -874,7 +874,7 @@ static int time_fail(struct ecert_error *err, const char *fmt, ...)
 }
 
 static int check_time(const struct ecert_trust_entry *e, int64_t created, int64_t now,
-		      struct ecert_error *err)
+                      struct ecert_error *err)
 {
 	char c[26], t[26];
 
@@ -882,19 +882,19 @@ static int check_time(const struct ecert_trust_entry *e, int64_t created, int64_
 	if (created > now && created - now > ECERT_CLOCK_SKEW) {
 		ecert_time_format(now, 0, t);
 		return time_fail(err,
-				 "signed at %s, later than this computer's clock (%s) allows "
-				 "(%d s skew)",
-				 c, t, ECERT_CLOCK_SKEW);
+		                 "signed at %s, later than this computer's clock (%s) allows "
+		                 "(%d s skew)",
+		                 c, t, ECERT_CLOCK_SKEW);
 	}
 	if (created < e->valid_from) {
 		ecert_time_format(e->valid_from, 0, t);
 		return time_fail(err, "signed at %s, before key %s became valid (%s)", c, e->kid,
-				 t);
+		                 t);
 	}
 	if (e->has_valid_until && created > e->valid_until) {
 		ecert_time_format(e->valid_until, 0, t);
 		return time_fail(err, "signed at %s, after key %s expired (validUntil %s)", c,
-				 e->kid, t);
+		                 e->kid, t);
 	}
 	/* A retired key may have signed up to and including the moment it was retired;
 	 * a compromised key's signatures from `since` on may be the thief's. */
@@ -904,43 +904,41 @@ static int check_time(const struct ecert_trust_entry *e, int64_t created, int64_
 	}
 	if (e->status == ECERT_KEY_COMPROMISED && created >= e->since) {
 		ecert_time_format(e->since, 0, t);
-		return time_fail(err, "signed at %s; key %s is compromised since %s", c, e->kid,
-				 t);
+		return time_fail(err, "signed at %s; key %s is compromised since %s", c, e->kid, t);
 	}
 	return ECERT_OK;
 }
 
-int ecert_trustlist_check(const struct ecert_trustlist *tl, const char *issuer_id,
-			  const char *kid, const char *cryptosuite, const char *kind,
-			  const char *series, const char *occupation_code, int64_t created,
-			  int64_t now, struct ecert_error *err)
+int ecert_trustlist_check(const struct ecert_trustlist *tl, const char *issuer_id, const char *kid,
+                          const char *cryptosuite, const char *kind, const char *series,
+                          const char *occupation_code, int64_t created, int64_t now,
+                          struct ecert_error *err)
 {
 	const struct ecert_trust_entry *e;
 	int rc = ECERT_ERR_SCOPE;
 
 	if (!tl || !issuer_id || !kid || !cryptosuite || !kind_bit(kind))
 		return ecert_fail(err, ECERT_ERR_ARG,
-				  "trust check needs the list, issuer, kid, cryptosuite and kind "
-				  "(title or skill)");
+		                  "trust check needs the list, issuer, kid, cryptosuite and kind "
+		                  "(title or skill)");
 	e = ecert_trustlist_find(tl, kid);
 	if (!e) {
 		ecert_error_where(err, "proof.verificationMethod");
 		return ecert_fail(err, ECERT_ERR_TRUST,
-				  "key %.*s is not in the trust list (version %ld)",
-				  utf8_clip(kid, 20), kid, tl->version);
+		                  "key %.*s is not in the trust list (version %ld)",
+		                  utf8_clip(kid, 20), kid, tl->version);
 	}
 	if (strcmp(e->issuer_id, issuer_id) != 0) {
 		ecert_error_where(err, "issuer.id");
-		return ecert_fail(err, ECERT_ERR_TRUST,
-				  "key %s belongs to %.*s (%s), not to %.*s", e->kid,
-				  utf8_clip(e->issuer_name, 120), e->issuer_name, e->issuer_id,
-				  utf8_clip(issuer_id, 40), issuer_id);
+		return ecert_fail(err, ECERT_ERR_TRUST, "key %s belongs to %.*s (%s), not to %.*s",
+		                  e->kid, utf8_clip(e->issuer_name, 120), e->issuer_name,
+		                  e->issuer_id, utf8_clip(issuer_id, 40), issuer_id);
 	}
 	if (strcmp(e->suite, cryptosuite) != 0) {
 		ecert_error_where(err, "proof.cryptosuite");
 		return ecert_fail(err, ECERT_ERR_TRUST,
-				  "the proof says %.*s; key %s is listed for %s",
-				  utf8_clip(cryptosuite, 40), cryptosuite, e->kid, e->suite);
+		                  "the proof says %.*s; key %s is listed for %s",
+		                  utf8_clip(cryptosuite, 40), cryptosuite, e->kid, e->suite);
 	}
 	rc = check_kind(e, kind, series, occupation_code, err);
 	if (rc != ECERT_OK)

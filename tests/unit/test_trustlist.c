@@ -36,10 +36,10 @@
 /* 2025-01-01T00:00:00+08:00 */
 static int64_t T0;
 
-static EVP_PKEY *root;      /* SM2 root (private) */
-static EVP_PKEY *root_pub;  /* its public part only, as a verifier has it */
-static EVP_PKEY *root2;     /* another root (Ed25519) */
-static EVP_PKEY *k_sm2;     /* issuer keys */
+static EVP_PKEY *root;     /* SM2 root (private) */
+static EVP_PKEY *root_pub; /* its public part only, as a verifier has it */
+static EVP_PKEY *root2;    /* another root (Ed25519) */
+static EVP_PKEY *k_sm2;    /* issuer keys */
 static EVP_PKEY *k_ed;
 static EVP_PKEY *k_p256;
 static char kid_sm2[ECERT_KID_LEN + 1], kid_ed[ECERT_KID_LEN + 1], kid_p256[ECERT_KID_LEN + 1];
@@ -56,8 +56,7 @@ static EVP_PKEY *public_only(EVP_PKEY *k)
 	EVP_PKEY *pub = NULL;
 
 	assert_int_equal(ecert_key_to_pem(k, &pem, NULL), ECERT_OK);
-	assert_int_equal(ecert_key_from_pem((const char *)pem.data, pem.len, &pub, NULL),
-			 ECERT_OK);
+	assert_int_equal(ecert_key_from_pem((const char *)pem.data, pem.len, &pub, NULL), ECERT_OK);
 	ecert_buf_free(&pem);
 	return pub;
 }
@@ -239,10 +238,9 @@ static void test_roundtrip(void **state)
 	assert_int_equal(ecert_trustlist_issuer(tl, 2, &id, &name), ECERT_ERR_ARG);
 
 	/* the multibase entry is stored as such */
-	assert_non_null(ecert_json_str(cJSON_GetArrayItem(ecert_json_arr(ecert_trustedit_json(ed),
-									   "entries"),
-							    2),
-				       "publicKeyMultibase"));
+	assert_non_null(ecert_json_str(
+	    cJSON_GetArrayItem(ecert_json_arr(ecert_trustedit_json(ed), "entries"), 2),
+	    "publicKeyMultibase"));
 	ecert_trustlist_free(tl);
 	ecert_trustedit_free(ed);
 }
@@ -278,7 +276,7 @@ static void test_edited_after_signing(void **state)
 	doc = cJSON_Duplicate(ecert_trustedit_json(ed), 1);
 	entry = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "entries"), 0);
 	cJSON_SetValuestring(cJSON_GetObjectItem(cJSON_GetObjectItem(entry, "issuer"), "name"),
-			     "吉林省人力资源和社会保障局");
+	                     "吉林省人力资源和社会保障局");
 	ecert_error_clear(&e);
 	assert_int_equal(load_tree(doc, root_pub, &e), ECERT_ERR_TRUST);
 	assert_non_null(strstr(e.msg, "changed after signing"));
@@ -383,9 +381,8 @@ static void test_other_root(void **state)
 		EVP_PKEY *other = NULL;
 
 		assert_int_equal(ecert_key_generate(ECERT_ALG_SM2, &other, NULL), ECERT_OK);
-		assert_int_equal(ecert_proof_sign(doc, other, vm, "2025-01-01T00:00:00+08:00",
-						  NULL),
-				 ECERT_OK);
+		assert_int_equal(
+		    ecert_proof_sign(doc, other, vm, "2025-01-01T00:00:00+08:00", NULL), ECERT_OK);
 		EVP_PKEY_free(other);
 	}
 	ecert_error_clear(&e);
@@ -393,7 +390,7 @@ static void test_other_root(void **state)
 	assert_non_null(strstr(e.msg, "does not verify"));
 	/* and a root-B session cannot open root A's list */
 	assert_int_equal(ecert_trustedit_open_json(ecert_trustedit_json(ed), root2, &ed2, NULL),
-			 ECERT_ERR_TRUST);
+	                 ECERT_ERR_TRUST);
 	cJSON_Delete(doc);
 	ecert_trustedit_free(ed);
 }
@@ -407,7 +404,7 @@ static void resign_expect_schema(cJSON *doc, const char *where_part)
 	assert_int_equal(ecert_key_kid(root, kid, NULL), ECERT_OK);
 	snprintf(vm, sizeof(vm), "urn:ecert:root#%s", kid);
 	assert_int_equal(ecert_proof_sign(doc, root, vm, "2025-01-01T00:00:00+08:00", NULL),
-			 ECERT_OK);
+	                 ECERT_OK);
 	ecert_error_clear(&e);
 	assert_int_equal(load_tree(doc, root_pub, &e), ECERT_ERR_SCHEMA);
 	if (!strstr(e.where, where_part))
@@ -436,12 +433,12 @@ static void test_signed_but_malformed(void **state)
 	/* the same kid twice */
 	doc = cJSON_Duplicate(good, 1);
 	cJSON_AddItemToArray(cJSON_GetObjectItem(doc, "entries"),
-			     cJSON_Duplicate(entry_of(doc, 1), 1));
+	                     cJSON_Duplicate(entry_of(doc, 1), 1));
 	resign_expect_schema(doc, "entries[3]");
 	/* a suite that is not the key's algorithm */
 	doc = cJSON_Duplicate(good, 1);
 	cJSON_SetValuestring(cJSON_GetObjectItem(entry_of(doc, 0), "cryptosuite"),
-			     ECERT_SUITE_ECDSA);
+	                     ECERT_SUITE_ECDSA);
 	resign_expect_schema(doc, "entries[0]");
 	/* an active key with since */
 	doc = cJSON_Duplicate(good, 1);
@@ -454,20 +451,20 @@ static void test_signed_but_malformed(void **state)
 	/* series on a skill-only key */
 	doc = cJSON_Duplicate(good, 1);
 	cJSON_AddItemToObject(cJSON_GetObjectItem(entry_of(doc, 1), "scope"), "series",
-			      cJSON_CreateStringArray(SERIES, 1));
+	                      cJSON_CreateStringArray(SERIES, 1));
 	resign_expect_schema(doc, "entries[1].scope");
 	/* a malformed occupation prefix */
 	doc = cJSON_Duplicate(good, 1);
 	cJSON_SetValuestring(
-		cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(entry_of(doc, 1), "scope"),
-						       "occupations"),
-				   0),
-		"6-180");
+	    cJSON_GetArrayItem(
+	        cJSON_GetObjectItem(cJSON_GetObjectItem(entry_of(doc, 1), "scope"), "occupations"),
+	        0),
+	    "6-180");
 	resign_expect_schema(doc, "entries[1].scope.occupations");
 	/* validUntil before validFrom */
 	doc = cJSON_Duplicate(good, 1);
 	cJSON_SetValuestring(cJSON_GetObjectItem(entry_of(doc, 0), "validUntil"),
-			     "2024-12-31T23:59:59+08:00");
+	                     "2024-12-31T23:59:59+08:00");
 	resign_expect_schema(doc, "entries[0]");
 	/* an unknown member */
 	doc = cJSON_Duplicate(good, 1);
@@ -482,16 +479,16 @@ static void test_signed_but_malformed(void **state)
 
 /* The check with the usual certificate for each entry, varying one thing at a time. */
 static int chk(const struct ecert_trustlist *tl, const char *issuer, const char *kid,
-	       const char *suite, const char *kind, const char *series, const char *occ,
-	       int64_t created, int64_t now, struct ecert_error *e)
+               const char *suite, const char *kind, const char *series, const char *occ,
+               int64_t created, int64_t now, struct ecert_error *e)
 {
 	ecert_error_clear(e);
 	return ecert_trustlist_check(tl, issuer, kid, suite, kind, series, occ, created, now, e);
 }
 
-#define A(kind, series, created)                                                            \
+#define A(kind, series, created)                                                                   \
 	chk(tl, USCC_HRSS, kid_sm2, ECERT_SUITE_SM2, kind, series, NULL, created, NOW, &e)
-#define B(occ, created)                                                                     \
+#define B(occ, created)                                                                            \
 	chk(tl, USCC_ORG, kid_ed, ECERT_SUITE_EDDSA, "skill", NULL, occ, created, NOW, &e)
 
 static void test_scope_kind_series_occupation(void **state)
@@ -507,9 +504,9 @@ static void test_scope_kind_series_occupation(void **state)
 	assert_int_equal(A("skill", "工程", T), ECERT_ERR_SCOPE);
 	assert_string_equal(e.where, "type");
 	assert_int_equal(B("6-18-01-01", T), ECERT_OK);
-	assert_int_equal(chk(tl, USCC_ORG, kid_ed, ECERT_SUITE_EDDSA, "title", "工程", NULL, T,
-			     NOW, &e),
-			 ECERT_ERR_SCOPE);
+	assert_int_equal(
+	    chk(tl, USCC_ORG, kid_ed, ECERT_SUITE_EDDSA, "title", "工程", NULL, T, NOW, &e),
+	    ECERT_ERR_SCOPE);
 	/* series: exact names */
 	assert_int_equal(A("title", "农业", T), ECERT_OK);
 	assert_int_equal(A("title", "经济", T), ECERT_ERR_SCOPE);
@@ -518,12 +515,12 @@ static void test_scope_kind_series_occupation(void **state)
 	assert_int_equal(A("title", "工程师", T), ECERT_ERR_SCOPE);
 	assert_int_equal(A("title", NULL, T), ECERT_ERR_SCOPE);
 	/* an unrestricted key signs any series and any occupation */
-	assert_int_equal(chk(tl, USCC_ORG, kid_p256, ECERT_SUITE_ECDSA, "title", "经济", NULL, T,
-			     NOW, &e),
-			 ECERT_OK);
-	assert_int_equal(chk(tl, USCC_ORG, kid_p256, ECERT_SUITE_ECDSA, "skill", NULL,
-			     "2-02-01-01", T, NOW, &e),
-			 ECERT_OK);
+	assert_int_equal(
+	    chk(tl, USCC_ORG, kid_p256, ECERT_SUITE_ECDSA, "title", "经济", NULL, T, NOW, &e),
+	    ECERT_OK);
+	assert_int_equal(
+	    chk(tl, USCC_ORG, kid_p256, ECERT_SUITE_ECDSA, "skill", NULL, "2-02-01-01", T, NOW, &e),
+	    ECERT_OK);
 	/* occupations: prefixes on dash boundaries */
 	assert_int_equal(B("6-18", T), ECERT_OK);
 	assert_int_equal(B("6-18-05-02", T), ECERT_OK);
@@ -566,26 +563,26 @@ static void test_trust_rules(void **state)
 
 	(void)state;
 	/* not listed */
-	assert_int_equal(chk(tl, USCC_HRSS, "AAAAAAAAAAA", ECERT_SUITE_SM2, "title", "工程", NULL,
-			     T, NOW, &e),
-			 ECERT_ERR_TRUST);
+	assert_int_equal(
+	    chk(tl, USCC_HRSS, "AAAAAAAAAAA", ECERT_SUITE_SM2, "title", "工程", NULL, T, NOW, &e),
+	    ECERT_ERR_TRUST);
 	assert_string_equal(e.where, "proof.verificationMethod");
 	/* suite substitution: the SM2 key's entry, an Ed25519 proof claim */
-	assert_int_equal(chk(tl, USCC_HRSS, kid_sm2, ECERT_SUITE_EDDSA, "title", "工程", NULL, T,
-			     NOW, &e),
-			 ECERT_ERR_TRUST);
+	assert_int_equal(
+	    chk(tl, USCC_HRSS, kid_sm2, ECERT_SUITE_EDDSA, "title", "工程", NULL, T, NOW, &e),
+	    ECERT_ERR_TRUST);
 	assert_string_equal(e.where, "proof.cryptosuite");
-	assert_int_equal(chk(tl, USCC_ORG, kid_p256, ECERT_SUITE_SM2, "title", "工程", NULL, T,
-			     NOW, &e),
-			 ECERT_ERR_TRUST);
+	assert_int_equal(
+	    chk(tl, USCC_ORG, kid_p256, ECERT_SUITE_SM2, "title", "工程", NULL, T, NOW, &e),
+	    ECERT_ERR_TRUST);
 	/* the organisation's key signing in the HRSS's name */
-	assert_int_equal(chk(tl, USCC_HRSS, kid_p256, ECERT_SUITE_ECDSA, "title", "工程", NULL, T,
-			     NOW, &e),
-			 ECERT_ERR_TRUST);
+	assert_int_equal(
+	    chk(tl, USCC_HRSS, kid_p256, ECERT_SUITE_ECDSA, "title", "工程", NULL, T, NOW, &e),
+	    ECERT_ERR_TRUST);
 	assert_string_equal(e.where, "issuer.id");
-	assert_int_equal(chk(tl, USCC_ORG, kid_p256, ECERT_SUITE_ECDSA, "title", "工程", NULL, T,
-			     NOW, &e),
-			 ECERT_OK);
+	assert_int_equal(
+	    chk(tl, USCC_ORG, kid_p256, ECERT_SUITE_ECDSA, "title", "工程", NULL, T, NOW, &e),
+	    ECERT_OK);
 	ecert_trustlist_free(tl);
 	ecert_trustedit_free(ed);
 }
@@ -640,7 +637,7 @@ static void test_retired(void **state)
 	assert_int_equal(ecert_trustedit_retire(ed, kid_ed, S, NULL), ECERT_OK);
 	tl = commit_and_load(ed, S);
 	assert_int_equal(ecert_trust_entry_status(ecert_trustlist_find(tl, kid_ed), &since),
-			 ECERT_KEY_RETIRED);
+	                 ECERT_KEY_RETIRED);
 	assert_true(since == S);
 	/* what it signed before and at retirement stands; after, refused */
 	assert_int_equal(B("6-18-01-01", S - 1), ECERT_OK);
@@ -654,6 +651,11 @@ static void test_retired(void **state)
 	assert_int_equal(ecert_trustedit_retire(ed, kid_ed, NOW, &e), ECERT_ERR_INVALID);
 	assert_non_null(strstr(e.msg, "already retired"));
 	assert_int_equal(ecert_trustedit_retire(ed, "AAAAAAAAAAA", NOW, &e), ECERT_ERR_ARG);
+	/* a retirement before the key was valid is refused; at validFrom it is accepted */
+	ecert_error_clear(&e);
+	assert_int_equal(ecert_trustedit_retire(ed, kid_sm2, T0 - 1, &e), ECERT_ERR_INVALID);
+	assert_non_null(strstr(e.msg, "compromised"));
+	assert_int_equal(ecert_trustedit_retire(ed, kid_sm2, T0, &e), ECERT_OK);
 	ecert_trustedit_free(ed);
 }
 
@@ -669,9 +671,9 @@ static void test_compromised(void **state)
 	assert_int_equal(ecert_trustedit_compromised(ed, kid_p256, S, &eff, NULL), ECERT_OK);
 	assert_true(eff == S);
 	tl = commit_and_load(ed, NOW);
-#define C(created)                                                                          \
-	chk(tl, USCC_ORG, kid_p256, ECERT_SUITE_ECDSA, "skill", NULL, "6-18-01-01", created,  \
-	    NOW, &e)
+#define C(created)                                                                                 \
+	chk(tl, USCC_ORG, kid_p256, ECERT_SUITE_ECDSA, "skill", NULL, "6-18-01-01", created, NOW,  \
+	    &e)
 	assert_int_equal(C(S - 1), ECERT_OK);
 	assert_int_equal(C(S), ECERT_ERR_SCOPE);
 	assert_non_null(strstr(e.msg, "compromised"));
@@ -680,9 +682,8 @@ static void test_compromised(void **state)
 	/* since may move earlier, never later */
 	ecert_error_clear(&e);
 	assert_int_equal(ecert_trustedit_compromised(ed, kid_p256, S + 1, NULL, &e),
-			 ECERT_ERR_INVALID);
-	assert_int_equal(ecert_trustedit_compromised(ed, kid_p256, S, NULL, &e),
-			 ECERT_ERR_INVALID);
+	                 ECERT_ERR_INVALID);
+	assert_int_equal(ecert_trustedit_compromised(ed, kid_p256, S, NULL, &e), ECERT_ERR_INVALID);
 	assert_int_equal(ecert_trustedit_compromised(ed, kid_p256, S - DAY, &eff, &e), ECERT_OK);
 	tl = commit_and_load(ed, NOW);
 	assert_int_equal(C(S - DAY - 1), ECERT_OK);
@@ -696,7 +697,7 @@ static void test_compromised(void **state)
 	 * retirement comes back */
 	assert_int_equal(ecert_trustedit_retire(ed, kid_ed, S, NULL), ECERT_OK);
 	assert_int_equal(ecert_trustedit_compromised(ed, kid_ed, S + 10 * DAY, &eff, NULL),
-			 ECERT_OK);
+	                 ECERT_OK);
 	assert_true(eff == S);
 	tl = commit_and_load(ed, NOW);
 	assert_int_equal(B("6-18-01-01", S - 1), ECERT_OK);
@@ -705,7 +706,7 @@ static void test_compromised(void **state)
 	/* retired at R, compromised since before R: the earlier time wins */
 	assert_int_equal(ecert_trustedit_retire(ed, kid_sm2, S, NULL), ECERT_OK);
 	assert_int_equal(ecert_trustedit_compromised(ed, kid_sm2, S - 2 * DAY, &eff, NULL),
-			 ECERT_OK);
+	                 ECERT_OK);
 	assert_true(eff == S - 2 * DAY);
 	ecert_trustedit_free(ed);
 }
@@ -752,7 +753,8 @@ static void test_add_refusals(void **state)
 	assert_int_equal(ecert_trustedit_add(ed, &s, &e), ECERT_ERR_INVALID);
 	assert_string_equal(e.where, "issuer.name");
 	assert_non_null(strstr(e.msg, "empty"));
-	s.issuer_name = "\xe3\x80\x80" "长春"; /* U+3000 ideographic space */
+	s.issuer_name = "\xe3\x80\x80"
+	                "长春"; /* U+3000 ideographic space */
 	ecert_error_clear(&e);
 	assert_int_equal(ecert_trustedit_add(ed, &s, &e), ECERT_ERR_INVALID);
 	assert_non_null(strstr(e.msg, "starts with a space"));
@@ -815,7 +817,7 @@ static void test_add_refusals(void **state)
 	assert_int_equal(ecert_trustedit_add(ed, &s, NULL), ECERT_ERR_INVALID);
 	/* none of it changed the list: still the three entries, and it commits */
 	assert_int_equal(cJSON_GetArraySize(ecert_json_arr(ecert_trustedit_json(ed), "entries")),
-			 3);
+	                 3);
 	/* a fresh key of the same issuer and name is fine */
 	s = spec_a();
 	s.key = fresh;
@@ -914,21 +916,21 @@ static void test_load_out_of_memory(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_roundtrip),
-		cmocka_unit_test(test_edited_after_signing),
-		cmocka_unit_test(test_every_byte_flipped),
-		cmocka_unit_test(test_other_root),
-		cmocka_unit_test(test_signed_but_malformed),
-		cmocka_unit_test(test_scope_kind_series_occupation),
-		cmocka_unit_test(test_prefix_match),
-		cmocka_unit_test(test_trust_rules),
-		cmocka_unit_test(test_validity_window),
-		cmocka_unit_test(test_clock_skew),
-		cmocka_unit_test(test_retired),
-		cmocka_unit_test(test_compromised),
-		cmocka_unit_test(test_add_refusals),
-		cmocka_unit_test(test_versions_and_files),
-		cmocka_unit_test(test_load_out_of_memory),
+	    cmocka_unit_test(test_roundtrip),
+	    cmocka_unit_test(test_edited_after_signing),
+	    cmocka_unit_test(test_every_byte_flipped),
+	    cmocka_unit_test(test_other_root),
+	    cmocka_unit_test(test_signed_but_malformed),
+	    cmocka_unit_test(test_scope_kind_series_occupation),
+	    cmocka_unit_test(test_prefix_match),
+	    cmocka_unit_test(test_trust_rules),
+	    cmocka_unit_test(test_validity_window),
+	    cmocka_unit_test(test_clock_skew),
+	    cmocka_unit_test(test_retired),
+	    cmocka_unit_test(test_compromised),
+	    cmocka_unit_test(test_add_refusals),
+	    cmocka_unit_test(test_versions_and_files),
+	    cmocka_unit_test(test_load_out_of_memory),
 	};
 
 	if (ecert_init() != 0)

@@ -35,19 +35,19 @@ struct ecert_trustedit;
 
 /* A new entry: one issuer key and what it may sign. */
 struct ecert_trust_entry_spec {
-	EVP_PKEY *key;                 /* the issuer's public key (SM2, Ed25519 or P-256) */
-	const char *issuer_id;         /* "urn:uscc:<统一社会信用代码>", checked (GB 32100) */
-	const char *issuer_name;       /* UTF-8, as on the certificates */
-	const char *const *kinds;      /* ECERT_KIND_TITLE and/or ECERT_KIND_SKILL */
+	EVP_PKEY *key;            /* the issuer's public key (SM2, Ed25519 or P-256) */
+	const char *issuer_id;    /* "urn:uscc:<统一社会信用代码>", checked (GB 32100) */
+	const char *issuer_name;  /* UTF-8, as on the certificates */
+	const char *const *kinds; /* ECERT_KIND_TITLE and/or ECERT_KIND_SKILL */
 	size_t n_kinds;
-	const char *const *series;     /* title series the key is limited to; 0 = any */
+	const char *const *series; /* title series the key is limited to; 0 = any */
 	size_t n_series;
 	const char *const *occupations; /* occupation codes or prefixes; 0 = any */
 	size_t n_occupations;
-	int64_t valid_from;            /* Unix seconds */
+	int64_t valid_from; /* Unix seconds */
 	int has_valid_until;
-	int64_t valid_until;           /* Unix seconds, after valid_from */
-	int multibase;                 /* write publicKeyMultibase instead of publicKeyPem */
+	int64_t valid_until; /* Unix seconds, after valid_from */
+	int multibase;       /* write publicKeyMultibase instead of publicKeyPem */
 };
 
 /* Start an empty list (version 0 until the first commit) signed by `root`, a private
@@ -56,14 +56,14 @@ struct ecert_trust_entry_spec {
  * ECERT_TRUSTLIST_NAME_MAX). The session takes a reference to root. Errors:
  * ECERT_ERR_ARG (bad name), ECERT_ERR_KEY, ECERT_ERR_NOMEM. */
 int ecert_trustedit_new(EVP_PKEY *root, const char *name, struct ecert_trustedit **out,
-			struct ecert_error *err);
+                        struct ecert_error *err);
 
 /* Open a signed list from a file / a parsed tree (copied) for changing. The list must
  * verify with `root` (errors as ecert_trustlist_load). */
 int ecert_trustedit_open(const char *path, EVP_PKEY *root, struct ecert_trustedit **out,
-			 struct ecert_error *err);
+                         struct ecert_error *err);
 int ecert_trustedit_open_json(const cJSON *doc, EVP_PKEY *root, struct ecert_trustedit **out,
-			      struct ecert_error *err);
+                              struct ecert_error *err);
 
 /* NULL is fine. */
 void ecert_trustedit_free(struct ecert_trustedit *ed);
@@ -75,13 +75,13 @@ void ecert_trustedit_free(struct ecert_trustedit *ed);
  * ECERT_ERR_ARG (no kind, or series/occupations for a kind the entry does not have);
  * ECERT_ERR_KEY; ECERT_ERR_NOMEM. On error the list is unchanged. */
 int ecert_trustedit_add(struct ecert_trustedit *ed, const struct ecert_trust_entry_spec *spec,
-			struct ecert_error *err);
+                        struct ecert_error *err);
 
 /* Retire key `kid` from `since` on (signatures made after since are refused; those made
  * up to since keep verifying). Errors: ECERT_ERR_ARG (no such kid), ECERT_ERR_INVALID
- * (already retired, or compromised). */
+ * (already retired, or compromised; since before the key's validFrom). */
 int ecert_trustedit_retire(struct ecert_trustedit *ed, const char *kid, int64_t since,
-			   struct ecert_error *err);
+                           struct ecert_error *err);
 
 /* Mark key `kid` compromised from `since` on (signatures made at or after since are
  * refused). An active key becomes compromised; a retired key too, keeping the earlier of
@@ -89,7 +89,7 @@ int ecert_trustedit_retire(struct ecert_trustedit *ed, const char *kid, int64_t 
  * earlier. *effective (may be NULL) gets the since written. Errors: ECERT_ERR_ARG (no
  * such kid), ECERT_ERR_INVALID (compromised already, at or before since). */
 int ecert_trustedit_compromised(struct ecert_trustedit *ed, const char *kid, int64_t since,
-				int64_t *effective, struct ecert_error *err);
+                                int64_t *effective, struct ecert_error *err);
 
 /* Bump the version, set issued = now, sign with the root key and load the result back as
  * a verifier would. Errors: those of ecert_proof_sign and ecert_trustlist_from_json,
@@ -105,8 +105,8 @@ long ecert_trustedit_version(const struct ecert_trustedit *ed);
  * path (mode ECERT_TRUSTLIST_FILE_MODE; with exclusive, ECERT_ERR_EXISTS if path
  * exists). ECERT_ERR_ARG if there are changes not committed. */
 int ecert_trustedit_serialize(const struct ecert_trustedit *ed, struct ecert_buf *out,
-			      struct ecert_error *err);
+                              struct ecert_error *err);
 int ecert_trustedit_write(const struct ecert_trustedit *ed, const char *path, int exclusive,
-			  struct ecert_error *err);
+                          struct ecert_error *err);
 
 #endif

@@ -60,11 +60,11 @@ struct ecert_trust_entry;
  * algorithm than its cryptosuite or not the key its kid names; err->where names the
  * member); ECERT_ERR_NOMEM. Thread-safe. */
 int ecert_trustlist_load(const char *path, EVP_PKEY *root, struct ecert_trustlist **out,
-			 struct ecert_error *err);
+                         struct ecert_error *err);
 int ecert_trustlist_load_mem(const char *text, size_t len, EVP_PKEY *root,
-			     struct ecert_trustlist **out, struct ecert_error *err);
+                             struct ecert_trustlist **out, struct ecert_error *err);
 int ecert_trustlist_from_json(const cJSON *doc, EVP_PKEY *root, struct ecert_trustlist **out,
-			      struct ecert_error *err);
+                              struct ecert_error *err);
 
 /* NULL is fine. */
 void ecert_trustlist_free(struct ecert_trustlist *tl);
@@ -82,13 +82,13 @@ const struct ecert_trust_entry *ecert_trustlist_entry(const struct ecert_trustli
 
 /* The entry for `kid`, or NULL if the list has none. */
 const struct ecert_trust_entry *ecert_trustlist_find(const struct ecert_trustlist *tl,
-						     const char *kid);
+                                                     const char *kid);
 
 /* Distinct issuers (by issuer id, in order of first appearance, with the name of that
  * first entry) — e.g. for a page footer naming whom the verifier trusts. */
 size_t ecert_trustlist_issuer_count(const struct ecert_trustlist *tl);
 int ecert_trustlist_issuer(const struct ecert_trustlist *tl, size_t i, const char **id,
-			   const char **name);
+                           const char **name);
 
 /* Getters of an entry (never NULL for a valid entry unless said). */
 const char *ecert_trust_entry_kid(const struct ecert_trust_entry *e);
@@ -101,8 +101,7 @@ const char *ecert_trust_entry_issuer_name(const struct ecert_trust_entry *e);
 int64_t ecert_trust_entry_valid_from(const struct ecert_trust_entry *e);
 int ecert_trust_entry_valid_until(const struct ecert_trust_entry *e, int64_t *until);
 /* Status and, unless active, the `since` time (0 for an active key). */
-enum ecert_key_status ecert_trust_entry_status(const struct ecert_trust_entry *e,
-					       int64_t *since);
+enum ecert_key_status ecert_trust_entry_status(const struct ecert_trust_entry *e, int64_t *since);
 /* "active", "retired", "compromised". */
 const char *ecert_key_status_name(enum ecert_key_status s);
 /* Scope: whether the key may sign `kind` (ECERT_KIND_TITLE / ECERT_KIND_SKILL); the
@@ -131,9 +130,9 @@ int ecert_occupation_prefix_match(const char *prefix, const char *code);
  * ECERT_ERR_ARG: a required argument is NULL or kind is not "title"/"skill".
  * err->where names the certificate member blamed ("proof.created", "issuer.id",
  * "credentialSubject.series", …) and err->msg what failed. Thread-safe. */
-int ecert_trustlist_check(const struct ecert_trustlist *tl, const char *issuer_id,
-			  const char *kid, const char *cryptosuite, const char *kind,
-			  const char *series, const char *occupation_code, int64_t created,
-			  int64_t now, struct ecert_error *err);
+int ecert_trustlist_check(const struct ecert_trustlist *tl, const char *issuer_id, const char *kid,
+                          const char *cryptosuite, const char *kind, const char *series,
+                          const char *occupation_code, int64_t created, int64_t now,
+                          struct ecert_error *err);
 
 #endif

@@ -105,7 +105,7 @@ static cJSON *str_array(const char *const *items, size_t n)
 }
 
 int ecert_trustedit_new(EVP_PKEY *root, const char *name, struct ecert_trustedit **out,
-			struct ecert_error *err)
+                        struct ecert_error *err)
 {
 	struct ecert_trustedit *ed = NULL;
 	const char *ctx[] = {ECERT_TRUSTLIST_CONTEXT};
@@ -119,8 +119,8 @@ int ecert_trustedit_new(EVP_PKEY *root, const char *name, struct ecert_trustedit
 	if (name && !name_ok(name)) {
 		ecert_error_where(err, "id");
 		return ecert_fail(err, ECERT_ERR_ARG,
-				  "a list name is 1 to %d letters, digits, '.', '_', ':' or '-'",
-				  ECERT_TRUSTLIST_NAME_MAX);
+		                  "a list name is 1 to %d letters, digits, '.', '_', ':' or '-'",
+		                  ECERT_TRUSTLIST_NAME_MAX);
 	}
 	ed = session_new(root, err);
 	if (!ed)
@@ -146,7 +146,7 @@ out:
 }
 
 int ecert_trustedit_open_json(const cJSON *doc, EVP_PKEY *root, struct ecert_trustedit **out,
-			      struct ecert_error *err)
+                              struct ecert_error *err)
 {
 	struct ecert_trustlist *tl = NULL;
 	struct ecert_trustedit *ed = NULL;
@@ -173,7 +173,7 @@ int ecert_trustedit_open_json(const cJSON *doc, EVP_PKEY *root, struct ecert_tru
 }
 
 int ecert_trustedit_open(const char *path, EVP_PKEY *root, struct ecert_trustedit **out,
-			 struct ecert_error *err)
+                         struct ecert_error *err)
 {
 	struct ecert_json_limits lim = {ECERT_TRUSTLIST_MAX_BYTES, 0};
 	cJSON *doc = NULL;
@@ -262,9 +262,9 @@ static int text_check(const char *s, size_t max, const char *where, struct ecert
 		if (k == 0) {
 			ecert_error_where(err, "%s", where);
 			return ecert_fail(err, ECERT_ERR_INVALID,
-					  "is not valid UTF-8 (byte %zu); convert it first, e.g. "
-					  "iconv -f GB18030 -t UTF-8",
-					  (size_t)(p - (const unsigned char *)s));
+			                  "is not valid UTF-8 (byte %zu); convert it first, e.g. "
+			                  "iconv -f GB18030 -t UTF-8",
+			                  (size_t)(p - (const unsigned char *)s));
 		}
 		if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
 			ecert_error_where(err, "%s", where);
@@ -284,13 +284,13 @@ static int text_check(const char *s, size_t max, const char *where, struct ecert
 	if (count > max) {
 		ecert_error_where(err, "%s", where);
 		return ecert_fail(err, ECERT_ERR_INVALID, "is %zu characters long; at most %zu",
-				  count, max);
+		                  count, max);
 	}
 	return ECERT_OK;
 }
 
 static int check_unique(const char *const *items, size_t n, const char *where,
-			struct ecert_error *err)
+                        struct ecert_error *err)
 {
 	size_t i, j;
 
@@ -298,15 +298,14 @@ static int check_unique(const char *const *items, size_t n, const char *where,
 		for (j = 0; j < i; j++)
 			if (strcmp(items[i], items[j]) == 0) {
 				ecert_error_where(err, "%s", where);
-				return ecert_fail(err, ECERT_ERR_INVALID,
-						  "\"%.*s\" is given twice",
-						  utf8_clip(items[i], 64), items[i]);
+				return ecert_fail(err, ECERT_ERR_INVALID, "\"%.*s\" is given twice",
+				                  utf8_clip(items[i], 64), items[i]);
 			}
 	return ECERT_OK;
 }
 
 static int check_spec(const struct ecert_trustedit *ed, const struct ecert_trust_entry_spec *sp,
-		      struct ecert_error *err)
+                      struct ecert_error *err)
 {
 	char code[ECERT_USCC_LEN + 1];
 	struct ecert_error uerr;
@@ -321,8 +320,8 @@ static int check_spec(const struct ecert_trustedit *ed, const struct ecert_trust
 	if (!sp->issuer_id || ecert_uscc_from_urn(sp->issuer_id, code, &uerr) != ECERT_OK) {
 		ecert_error_where(err, "issuer.id");
 		return ecert_fail(err, ECERT_ERR_INVALID,
-				  "expected urn:uscc:<统一社会信用代码> (GB 32100): %s",
-				  sp->issuer_id ? uerr.msg : "none given");
+		                  "expected urn:uscc:<统一社会信用代码> (GB 32100): %s",
+		                  sp->issuer_id ? uerr.msg : "none given");
 	}
 	rc = text_check(sp->issuer_name, ECERT_TRUST_ISSUER_NAME_MAX, "issuer.name", err);
 	if (rc != ECERT_OK)
@@ -338,13 +337,14 @@ static int check_spec(const struct ecert_trustedit *ed, const struct ecert_trust
 		    strcmp(name, sp->issuer_name) != 0) {
 			ecert_error_where(err, "issuer.name");
 			return ecert_fail(err, ECERT_ERR_INVALID,
-					  "%s is already listed as \"%.*s\"; use the same name",
-					  sp->issuer_id, utf8_clip(name, 200), name);
+			                  "%s is already listed as \"%.*s\"; use the same name",
+			                  sp->issuer_id, utf8_clip(name, 200), name);
 		}
 	}
 	if (sp->n_kinds == 0 || sp->n_kinds > 2)
-		return ecert_fail(err, ECERT_ERR_ARG, "give the kinds the key may sign: title, "
-						      "skill or both");
+		return ecert_fail(err, ECERT_ERR_ARG,
+		                  "give the kinds the key may sign: title, "
+		                  "skill or both");
 	for (i = 0; i < sp->n_kinds; i++) {
 		if (strcmp(sp->kinds[i], ECERT_KIND_TITLE) == 0 && !title) {
 			title = 1;
@@ -353,20 +353,22 @@ static int check_spec(const struct ecert_trustedit *ed, const struct ecert_trust
 		} else {
 			ecert_error_where(err, "scope.kinds");
 			return ecert_fail(err, ECERT_ERR_INVALID,
-					  "expected title and/or skill, each once; got \"%.*s\"",
-					  utf8_clip(sp->kinds[i], 20), sp->kinds[i]);
+			                  "expected title and/or skill, each once; got \"%.*s\"",
+			                  utf8_clip(sp->kinds[i], 20), sp->kinds[i]);
 		}
 	}
 	if (sp->n_series && !title)
-		return ecert_fail(err, ECERT_ERR_ARG,
-				  "series limit what a title key signs; this key has no title kind");
+		return ecert_fail(
+		    err, ECERT_ERR_ARG,
+		    "series limit what a title key signs; this key has no title kind");
 	if (sp->n_occupations && !skill)
-		return ecert_fail(err, ECERT_ERR_ARG, "occupations limit what a skill key signs; "
-						      "this key has no skill kind");
+		return ecert_fail(err, ECERT_ERR_ARG,
+		                  "occupations limit what a skill key signs; "
+		                  "this key has no skill kind");
 	if (sp->n_series > ECERT_TRUSTLIST_SERIES_MAX ||
 	    sp->n_occupations > ECERT_TRUSTLIST_OCCUPATIONS_MAX)
 		return ecert_fail(err, ECERT_ERR_INVALID, "at most %d series and %d occupations",
-				  ECERT_TRUSTLIST_SERIES_MAX, ECERT_TRUSTLIST_OCCUPATIONS_MAX);
+		                  ECERT_TRUSTLIST_SERIES_MAX, ECERT_TRUSTLIST_OCCUPATIONS_MAX);
 	for (i = 0; i < sp->n_series; i++) {
 		rc = text_check(sp->series[i], ECERT_TRUST_SERIES_NAME_MAX, "scope.series", err);
 		if (rc != ECERT_OK)
@@ -414,14 +416,14 @@ static int put_time(cJSON *obj, const char *key, int64_t t)
 }
 
 static int build_entry(const struct ecert_trust_entry_spec *sp, const char *kid, cJSON **out,
-		       struct ecert_error *err)
+                       struct ecert_error *err)
 {
 	struct ecert_buf pk = ECERT_BUF_INIT;
 	cJSON *e = NULL, *iss, *scope;
 	int rc;
 
 	rc = sp->multibase ? ecert_key_to_multikey(sp->key, &pk, err)
-			   : ecert_key_to_pem(sp->key, &pk, err);
+	                   : ecert_key_to_pem(sp->key, &pk, err);
 	if (rc == ECERT_OK)
 		rc = ecert_buf_ok(&pk);
 	if (rc != ECERT_OK)
@@ -431,7 +433,7 @@ static int build_entry(const struct ecert_trust_entry_spec *sp, const char *kid,
 	if (!e || !put_str(e, "kid", kid) ||
 	    !put_str(e, "cryptosuite", ecert_suite_name(ecert_key_alg(sp->key))) ||
 	    !put_str(e, sp->multibase ? "publicKeyMultibase" : "publicKeyPem",
-		     (const char *)pk.data) ||
+	             (const char *)pk.data) ||
 	    !(iss = cJSON_AddObjectToObject(e, "issuer")) || !put_str(iss, "id", sp->issuer_id) ||
 	    !put_str(iss, "name", sp->issuer_name) || !put_time(e, "validFrom", sp->valid_from) ||
 	    (sp->has_valid_until && !put_time(e, "validUntil", sp->valid_until)) ||
@@ -441,7 +443,7 @@ static int build_entry(const struct ecert_trust_entry_spec *sp, const char *kid,
 	     !cJSON_AddItemToObject(scope, "series", str_array(sp->series, sp->n_series))) ||
 	    (sp->n_occupations &&
 	     !cJSON_AddItemToObject(scope, "occupations",
-				    str_array(sp->occupations, sp->n_occupations)))) {
+	                            str_array(sp->occupations, sp->n_occupations)))) {
 		rc = nomem(err);
 		goto out;
 	}
@@ -455,7 +457,7 @@ out:
 }
 
 int ecert_trustedit_add(struct ecert_trustedit *ed, const struct ecert_trust_entry_spec *spec,
-			struct ecert_error *err)
+                        struct ecert_error *err)
 {
 	char kid[ECERT_KID_LEN + 1];
 	cJSON *entries, *e = NULL;
@@ -468,16 +470,16 @@ int ecert_trustedit_add(struct ecert_trustedit *ed, const struct ecert_trust_ent
 		return rc;
 	if (ecert_suite_name(ecert_key_alg(spec->key)) == NULL)
 		return ecert_fail(err, ECERT_ERR_KEY,
-				  "the issuer key must be SM2, Ed25519 or P-256");
+		                  "the issuer key must be SM2, Ed25519 or P-256");
 	rc = ecert_key_kid(spec->key, kid, err);
 	if (rc != ECERT_OK)
 		return rc;
 	if (strcmp(kid, ed->root_kid) == 0) {
 		ecert_error_where(err, "kid");
 		return ecert_fail(err, ECERT_ERR_INVALID,
-				  "%s is the root key; the root signs only the trust list — "
-				  "generate a separate key for the issuer",
-				  kid);
+		                  "%s is the root key; the root signs only the trust list — "
+		                  "generate a separate key for the issuer",
+		                  kid);
 	}
 	if (find_entry(ed->doc, kid)) {
 		ecert_error_where(err, "kid");
@@ -486,7 +488,7 @@ int ecert_trustedit_add(struct ecert_trustedit *ed, const struct ecert_trust_ent
 	entries = cJSON_GetObjectItemCaseSensitive(ed->doc, "entries");
 	if (cJSON_GetArraySize(entries) >= ECERT_TRUSTLIST_ENTRIES_MAX)
 		return ecert_fail(err, ECERT_ERR_INVALID, "the list already has %d entries",
-				  ECERT_TRUSTLIST_ENTRIES_MAX);
+		                  ECERT_TRUSTLIST_ENTRIES_MAX);
 	rc = build_entry(spec, kid, &e, err);
 	if (rc != ECERT_OK)
 		return rc;
@@ -499,12 +501,14 @@ int ecert_trustedit_add(struct ecert_trustedit *ed, const struct ecert_trust_ent
 }
 
 /* Set obj[key] = a time string, placed right after member `after` (for a reader of the
- * file; order does not matter to the signature, which is over the JCS form). */
+ * file; order does not matter to the signature, which is over the JCS form). cJSON has
+ * no "insert after" for objects (and cJSON_InsertItemInArray refuses object members in
+ * some builds), so the item is linked in by hand: children form a list whose head's
+ * prev points at the tail. */
 static int set_time_after(cJSON *obj, const char *after, const char *key, int64_t t)
 {
 	char text[TIME_TEXT_SIZE];
-	cJSON *item, *it;
-	int idx = 0;
+	cJSON *item, *at;
 
 	ecert_time_format(t, 0, text);
 	cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
@@ -513,16 +517,17 @@ static int set_time_after(cJSON *obj, const char *after, const char *key, int64_
 		cJSON_Delete(item);
 		return 0;
 	}
-	for (it = obj->child; it; it = it->next, idx++)
-		if (it->string && strcmp(it->string, after) == 0)
-			break;
-	if (it && it->next != item) {
-		cJSON_DetachItemViaPointer(obj, item);
-		if (!cJSON_InsertItemInArray(obj, idx + 1, item)) {
-			cJSON_Delete(item);
-			return 0;
-		}
-	}
+	at = cJSON_GetObjectItemCaseSensitive(obj, after);
+	if (!at || at->next == item)
+		return 1;
+	cJSON_DetachItemViaPointer(obj, item);
+	item->prev = at;
+	item->next = at->next;
+	if (at->next)
+		at->next->prev = item;
+	else
+		obj->child->prev = item;
+	at->next = item;
 	return 1;
 }
 
@@ -552,8 +557,7 @@ static int entry_status(const cJSON *e, int64_t *since)
 	return ECERT_KEY_ACTIVE;
 }
 
-static cJSON *entry_for_change(struct ecert_trustedit *ed, const char *kid,
-			       struct ecert_error *err)
+static cJSON *entry_for_change(struct ecert_trustedit *ed, const char *kid, struct ecert_error *err)
 {
 	cJSON *e;
 
@@ -564,17 +568,19 @@ static cJSON *entry_for_change(struct ecert_trustedit *ed, const char *kid,
 	e = find_entry(ed->doc, kid);
 	if (!e) {
 		ecert_error_where(err, "kid");
-		ecert_fail(err, ECERT_ERR_ARG, "no key %.*s in the list (see ecert-keys trust show)",
-			   utf8_clip(kid, 20), kid);
+		ecert_fail(err, ECERT_ERR_ARG,
+		           "no key %.*s in the list (see ecert-keys trust show)",
+		           utf8_clip(kid, 20), kid);
 	}
 	return e;
 }
 
 int ecert_trustedit_retire(struct ecert_trustedit *ed, const char *kid, int64_t since,
-			   struct ecert_error *err)
+                           struct ecert_error *err)
 {
 	char t[TIME_TEXT_SIZE];
-	int64_t old;
+	const char *from;
+	int64_t old, valid_from;
 	cJSON *e = entry_for_change(ed, kid, err);
 	int st;
 
@@ -585,7 +591,18 @@ int ecert_trustedit_retire(struct ecert_trustedit *ed, const char *kid, int64_t 
 		ecert_time_format(old, 0, t);
 		ecert_error_where(err, "status");
 		return ecert_fail(err, ECERT_ERR_INVALID, "key %s is already %s (since %s)", kid,
-				  ecert_key_status_name((enum ecert_key_status)st), t);
+		                  ecert_key_status_name((enum ecert_key_status)st), t);
+	}
+	/* Retiring before the key ever became valid is a slip of the date; withdrawing
+	 * everything a key signed is what `compromised` is for. */
+	from = ecert_json_str(e, "validFrom");
+	if (from && ecert_time_parse(from, &valid_from, NULL) == ECERT_OK && since < valid_from) {
+		ecert_error_where(err, "since");
+		return ecert_fail(
+		    err, ECERT_ERR_INVALID,
+		    "the key only became valid at %s; to refuse everything it signed, "
+		    "mark it compromised instead",
+		    from);
 	}
 	if (!set_status(e, "retired", since))
 		return nomem(err);
@@ -594,7 +611,7 @@ int ecert_trustedit_retire(struct ecert_trustedit *ed, const char *kid, int64_t 
 }
 
 int ecert_trustedit_compromised(struct ecert_trustedit *ed, const char *kid, int64_t since,
-				int64_t *effective, struct ecert_error *err)
+                                int64_t *effective, struct ecert_error *err)
 {
 	char t[TIME_TEXT_SIZE];
 	int64_t old;
@@ -608,9 +625,9 @@ int ecert_trustedit_compromised(struct ecert_trustedit *ed, const char *kid, int
 		ecert_time_format(old, 0, t);
 		ecert_error_where(err, "since");
 		return ecert_fail(err, ECERT_ERR_INVALID,
-				  "key %s is already compromised since %s; since can only move "
-				  "earlier",
-				  kid, t);
+		                  "key %s is already compromised since %s; since can only move "
+		                  "earlier",
+		                  kid, t);
 	}
 	/* A retired key signs nothing after its retirement; marking it compromised later
 	 * must not make those later signatures acceptable again. */
@@ -670,7 +687,7 @@ int ecert_trustedit_commit(struct ecert_trustedit *ed, int64_t now, struct ecert
 }
 
 int ecert_trustedit_serialize(const struct ecert_trustedit *ed, struct ecert_buf *out,
-			      struct ecert_error *err)
+                              struct ecert_error *err)
 {
 	char *text;
 	int rc;
@@ -690,7 +707,7 @@ int ecert_trustedit_serialize(const struct ecert_trustedit *ed, struct ecert_buf
 }
 
 int ecert_trustedit_write(const struct ecert_trustedit *ed, const char *path, int exclusive,
-			  struct ecert_error *err)
+                          struct ecert_error *err)
 {
 	struct ecert_buf b = ECERT_BUF_INIT;
 	int rc;
@@ -700,7 +717,7 @@ int ecert_trustedit_write(const struct ecert_trustedit *ed, const char *path, in
 	rc = ecert_trustedit_serialize(ed, &b, err);
 	if (rc == ECERT_OK)
 		rc = ecert_file_write_atomic(path, b.data, b.len, ECERT_TRUSTLIST_FILE_MODE,
-					     exclusive, err);
+		                             exclusive, err);
 	ecert_buf_free(&b);
 	return rc;
 }
