@@ -913,6 +913,67 @@ static void test_load_out_of_memory(void **state)
 	ecert_trustedit_free(ed);
 }
 
+/* Under allocation failure an edit either happens whole or not at all: the session is
+ * unchanged after a failed retire / commit, and the same step then succeeds. */
+static void test_edit_out_of_memory(void **state)
+{
+	struct ecert_trust_entry_spec b = spec_b();
+	struct ecert_trustedit *base = NULL, *ed;
+	char *before, *after;
+	long n;
+	int rc, done = 0;
+
+	(void)state;
+	assert_int_equal(ecert_trustedit_new(root, NULL, &base, NULL), ECERT_OK);
+	assert_int_equal(ecert_trustedit_add(base, &b, NULL), ECERT_OK);
+	assert_int_equal(ecert_trustedit_commit(base, T0, NULL), ECERT_OK);
+	for (n = 0; !done; n++) {
+		assert_true(n < 100000);
+		ed = NULL;
+		assert_int_equal(
+		    ecert_trustedit_open_json(ecert_trustedit_json(base), root, &ed, NULL),
+		    ECERT_OK);
+		before = cJSON_PrintUnformatted(ecert_trustedit_json(ed));
+		assert_non_null(before);
+		ecert_alloc_fail_after(n);
+		rc = ecert_trustedit_retire(ed, kid_ed, T0 + DAY, NULL);
+		ecert_alloc_fail_after(-1);
+		if (rc != ECERT_OK) {
+			assert_int_equal(rc, ECERT_ERR_NOMEM);
+			after = cJSON_PrintUnformatted(ecert_trustedit_json(ed));
+			assert_string_equal(before, after);
+			cJSON_free(after);
+			assert_int_equal(ecert_trustedit_retire(ed, kid_ed, T0 + DAY, NULL),
+			                 ECERT_OK);
+		}
+		cJSON_free(before);
+		before = cJSON_PrintUnformatted(ecert_trustedit_json(ed));
+		assert_non_null(before);
+		ecert_alloc_fail_after(n);
+		rc = ecert_trustedit_commit(ed, T0 + DAY, NULL);
+		ecert_alloc_fail_after(-1);
+		if (rc == ECERT_OK) {
+			done = 1;
+		} else {
+			after = cJSON_PrintUnformatted(ecert_trustedit_json(ed));
+			assert_string_equal(before, after);
+			cJSON_free(after);
+			assert_int_equal(ecert_trustedit_version(ed), 1);
+			assert_int_equal(ecert_trustedit_commit(ed, T0 + DAY, NULL), ECERT_OK);
+		}
+		/* committed, retired, one version up */
+		assert_int_equal(ecert_trustedit_version(ed), 2);
+		assert_string_equal(
+		    ecert_json_str(
+		        cJSON_GetArrayItem(ecert_json_arr(ecert_trustedit_json(ed), "entries"), 0),
+		        "status"),
+		    "retired");
+		cJSON_free(before);
+		ecert_trustedit_free(ed);
+	}
+	ecert_trustedit_free(base);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -931,6 +992,7 @@ int main(void)
 	    cmocka_unit_test(test_add_refusals),
 	    cmocka_unit_test(test_versions_and_files),
 	    cmocka_unit_test(test_load_out_of_memory),
+	    cmocka_unit_test(test_edit_out_of_memory),
 	};
 
 	if (ecert_init() != 0)

@@ -531,15 +531,25 @@ static int set_time_after(cJSON *obj, const char *after, const char *key, int64_
 	return 1;
 }
 
-static int set_status(cJSON *e, const char *status, int64_t since)
+/* Set an entry's status and since, all or nothing: the change is made on a copy that
+ * replaces the entry only once complete (relinking, which cannot fail). cJSON's
+ * Replace…InObject is avoided: when copying the key fails it still links the item in,
+ * nameless. */
+static int set_status(cJSON *doc, cJSON *e, const char *status, int64_t since)
 {
-	cJSON *s = cJSON_CreateString(status);
+	cJSON *copy = cJSON_Duplicate(e, 1);
+	cJSON *st = cJSON_GetObjectItemCaseSensitive(copy, "status");
 
-	if (!s || !cJSON_ReplaceItemInObjectCaseSensitive(e, "status", s)) {
-		cJSON_Delete(s);
+	if (!cJSON_IsString(st) || !cJSON_SetValuestring(st, status)) {
+		cJSON_Delete(copy);
 		return 0;
 	}
-	return set_time_after(e, "status", "since", since);
+	if (!set_time_after(copy, "status", "since", since)) {
+		cJSON_Delete(copy);
+		return 0;
+	}
+	return cJSON_ReplaceItemViaPointer(cJSON_GetObjectItemCaseSensitive(doc, "entries"), e,
+	                                   copy);
 }
 
 static int entry_status(const cJSON *e, int64_t *since)
@@ -604,7 +614,7 @@ int ecert_trustedit_retire(struct ecert_trustedit *ed, const char *kid, int64_t 
 		    "mark it compromised instead",
 		    from);
 	}
-	if (!set_status(e, "retired", since))
+	if (!set_status(ed->doc, e, "retired", since))
 		return nomem(err);
 	ed->committed = 0;
 	return ECERT_OK;
@@ -633,7 +643,7 @@ int ecert_trustedit_compromised(struct ecert_trustedit *ed, const char *kid, int
 	 * must not make those later signatures acceptable again. */
 	if (st == ECERT_KEY_RETIRED && old < since)
 		since = old;
-	if (!set_status(e, "compromised", since))
+	if (!set_status(ed->doc, e, "compromised", since))
 		return nomem(err);
 	if (effective)
 		*effective = since;
@@ -646,7 +656,7 @@ int ecert_trustedit_commit(struct ecert_trustedit *ed, int64_t now, struct ecert
 	struct ecert_trustlist *tl = NULL;
 	char issued[TIME_TEXT_SIZE];
 	char vm[ROOT_VM_SIZE];
-	cJSON *v, *s;
+	cJSON *doc = NULL;
 	long version;
 	int rc;
 
@@ -657,33 +667,36 @@ int ecert_trustedit_commit(struct ecert_trustedit *ed, int64_t now, struct ecert
 		ecert_error_where(err, "version");
 		return ecert_fail(err, ECERT_ERR_INVALID, "the version is at its maximum");
 	}
+	/* Work on a copy, so that a failure leaves the session as it was. */
+	doc = cJSON_Duplicate(ed->doc, 1);
 	ecert_time_format(now, 0, issued);
-	v = cJSON_CreateNumber((double)(version + 1));
-	s = cJSON_CreateString(issued);
-	if (!v || !s || !cJSON_ReplaceItemInObjectCaseSensitive(ed->doc, "version", v)) {
-		cJSON_Delete(v);
-		cJSON_Delete(s);
-		return nomem(err);
+	if (!doc || !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(doc, "version")) ||
+	    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(doc, "issued")) ||
+	    !cJSON_SetValuestring(cJSON_GetObjectItemCaseSensitive(doc, "issued"), issued)) {
+		rc = nomem(err);
+		goto out;
 	}
-	if (!cJSON_ReplaceItemInObjectCaseSensitive(ed->doc, "issued", s)) {
-		cJSON_Delete(s);
-		return nomem(err);
-	}
-	ed->committed = 0;
+	cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(doc, "version"),
+	                     (double)(version + 1));
 	snprintf(vm, sizeof(vm), "%s%s", ECERT_TRUSTLIST_ROOT_VM, ed->root_kid);
-	rc = ecert_proof_sign(ed->doc, ed->root, vm, issued, err);
+	rc = ecert_proof_sign(doc, ed->root, vm, issued, err);
 	if (rc != ECERT_OK)
-		return rc;
+		goto out;
 	/* Load it back exactly as a verifier will, schema and all, before it can be
 	 * written anywhere. */
-	rc = ecert_trustlist_from_json(ed->doc, ed->root, &tl, err);
+	rc = ecert_trustlist_from_json(doc, ed->root, &tl, err);
 	ecert_trustlist_free(tl);
 	if (rc != ECERT_OK) {
 		ecert_error_prefix(err, "the changed list");
-		return rc;
+		goto out;
 	}
+	cJSON_Delete(ed->doc);
+	ed->doc = doc;
+	doc = NULL;
 	ed->committed = 1;
-	return ECERT_OK;
+out:
+	cJSON_Delete(doc);
+	return rc;
 }
 
 int ecert_trustedit_serialize(const struct ecert_trustedit *ed, struct ecert_buf *out,
