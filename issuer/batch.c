@@ -304,7 +304,8 @@ static int issue_one(struct batch *b, struct item *it, struct ecert_certbuild_ou
 	p.status_index = (uint64_t)it->entry.status_index;
 	p.id_digest = it->entry.holder_digest;
 	p.issued_at = ecert_time_now();
-	rc = ecert_certbuild_issue(it->rec, &info, &p, b->s->key, b->s->vm, b->o->qr_flags,
+	rc = ecert_certbuild_issue(it->rec, &info, &p, b->s->key, ecert_trust_entry_key(b->s->entry),
+				   b->s->vm, b->o->qr_flags,
 				   &b->o->qr, out, err);
 	if (rc != ECERT_OK)
 		return rc;

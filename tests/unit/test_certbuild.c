@@ -17,6 +17,7 @@
 #include "ecert/proof.h"
 #include "ecert/qrpayload.h"
 #include "ecert/record.h"
+#include "ecert/schema.h"
 #include "ecert/sign.h"
 #include "ecert/statuslist.h"
 
@@ -34,6 +35,15 @@ static const char skill_rec[] =
 	"\"idNumber\":\"" ID_SKILL "\",\"occupationCode\":\"6-18-01-01\",\"occupation\":\"车工\","
 	"\"level\":\"三级\",\"levelName\":\"高级工\",\"certifiedOn\":\"2019-06-15\","
 	"\"certificateKind\":\"职业技能等级证书\"}";
+
+/* a skill record with every optional field */
+static const char skill_full_rec[] =
+	"{\"kind\":\"skill\",\"certificateNumber\":\"2022000100300456\",\"name\":\"赵磊\","
+	"\"idNumber\":\"" ID_SKILL "\",\"gender\":\"男\",\"employer\":\"一汽解放汽车有限公司\","
+	"\"licenseId\":\"22000022JL000456\",\"occupationCode\":\"6-18-01-01\","
+	"\"occupation\":\"车工\",\"level\":\"三级\",\"levelName\":\"高级工\","
+	"\"certifiedOn\":\"2016-05-30\",\"certificateKind\":\"职业资格证书\","
+	"\"validFrom\":\"2016-06-01T09:00:00Z\",\"validUntil\":\"2026-05-31\"}";
 
 static const char title_rec[] =
 	"{\"kind\":\"title\",\"certificateNumber\":\"JL-T-2025-000342\",\"name\":\"孙立军\","
@@ -312,7 +322,7 @@ static void issue_with(enum ecert_alg alg, const char *rectext)
 	assert_int_equal(ecert_key_generate(alg, &key, NULL), ECERT_OK);
 	params_init(&p, 7, NULL);
 	ecert_error_clear(&err);
-	if (ecert_certbuild_issue(rec, &info, &p, key, VM,
+	if (ecert_certbuild_issue(rec, &info, &p, key, NULL, VM,
 				  ECERT_CERTBUILD_PNG | ECERT_CERTBUILD_SVG, NULL, &out,
 				  &err) != ECERT_OK)
 		fail_msg("issue: %s: %s", err.where, err.msg);
@@ -328,6 +338,10 @@ static void issue_with(enum ecert_alg alg, const char *rectext)
 	assert_string_equal(ecert_json_str(ecert_json_obj(doc, "proof"), "verificationMethod"),
 			    VM);
 	assert_null(strstr((const char *)out.json.data, id));
+	/* the signed document is what the certificate schema describes */
+	ecert_error_clear(&err);
+	if (ecert_schema_validate_named("certificate.schema.json", doc, &err) != ECERT_OK)
+		fail_msg("certificate schema: %s: %s", err.where, err.msg);
 	/* the QR text carries exactly the document */
 	assert_memory_equal(out.qr.data, ECERT_QR_PREFIX, strlen(ECERT_QR_PREFIX));
 	assert_int_equal(ecert_qr_decode((const char *)out.qr.data, out.qr.len, &back, NULL),
@@ -338,7 +352,7 @@ static void issue_with(enum ecert_alg alg, const char *rectext)
 	assert_memory_equal(out.png.data, "\x89PNG\r\n\x1a\n", 8);
 	assert_non_null(strstr((const char *)out.svg.data, "<svg"));
 	/* json only */
-	assert_int_equal(ecert_certbuild_issue(rec, &info, &p, key, VM, 0, NULL, &out, NULL),
+	assert_int_equal(ecert_certbuild_issue(rec, &info, &p, key, NULL, VM, 0, NULL, &out, NULL),
 			 ECERT_OK);
 	assert_true(out.json.len > 0);
 	assert_int_equal(out.qr.len, 0);
@@ -367,34 +381,46 @@ static void test_issue_p256(void **state)
 {
 	(void)state;
 	issue_with(ECERT_ALG_P256, skill_rec);
+	issue_with(ECERT_ALG_P256, skill_full_rec);
 }
 
-/* A failed issue leaves the output empty; a bad verification method is refused by the
- * certificate schema after signing. */
+/* A failed issue leaves the output empty: a check key that is not the signing key's public
+ * half (the trust list names another key), a module size out of range, a bad record. */
 static void test_issue_refused(void **state)
 {
 	struct ecert_certbuild_output out;
 	struct ecert_certbuild_params p;
 	struct ecert_record_info info;
+	struct ecert_qrimage_opts qr = {0, ECERT_QR_MODULE_PX_MAX + 1};
 	struct ecert_error err;
-	EVP_PKEY *key = NULL;
+	EVP_PKEY *key = NULL, *other = NULL;
 	cJSON *rec = parse(skill_rec);
 
 	(void)state;
 	memset(&out, 0, sizeof(out));
 	validate(rec, &info);
 	assert_int_equal(ecert_key_generate(ECERT_ALG_ED25519, &key, NULL), ECERT_OK);
+	assert_int_equal(ecert_key_generate(ECERT_ALG_ED25519, &other, NULL), ECERT_OK);
 	params_init(&p, 7, NULL);
 	ecert_error_clear(&err);
-	assert_int_equal(ecert_certbuild_issue(rec, &info, &p, key, "mailto:someone", 0, NULL,
-					       &out, &err),
-			 ECERT_ERR_SCHEMA);
-	assert_non_null(strstr(err.where, "proof.verificationMethod"));
+	assert_int_equal(ecert_certbuild_issue(rec, &info, &p, key, other, VM, ECERT_CERTBUILD_PNG,
+					       NULL, &out, &err),
+			 ECERT_ERR_SIGNATURE);
 	assert_int_equal(out.json.len, 0);
+	assert_null(out.json.data);
+	assert_int_equal(ecert_certbuild_issue(rec, &info, &p, key, NULL, VM, ECERT_CERTBUILD_PNG,
+					       &qr, &out, &err),
+			 ECERT_ERR_ARG);
+	assert_null(out.json.data);
+	assert_null(out.qr.data);
+	cJSON_DeleteItemFromObjectCaseSensitive(rec, "name");
+	assert_int_equal(ecert_certbuild_issue(rec, &info, &p, key, NULL, VM, 0, NULL, &out, &err),
+			 ECERT_ERR_SCHEMA);
 	assert_null(out.json.data);
 	ecert_certbuild_output_free(&out);
 	cJSON_Delete(rec);
 	EVP_PKEY_free(key);
+	EVP_PKEY_free(other);
 }
 
 /* Every allocation failure is reported as such and leaks nothing (ASan checks the latter). */

@@ -18,6 +18,9 @@
  *
  * The full idNumber never appears in the document: only its masked form and the salted
  * digest. Nothing else of the record is copied (validated records hold no other fields).
+ * A document built from a valid record and a valid trust entry is valid under
+ * certificate.schema.json once signed (tests/unit/test_certbuild.c checks it), so the
+ * issuer does not validate each one again.
  * The result has no proof: sign it with ecert_proof_sign (sign.h). */
 #ifndef ECERT_CERTBUILD_H
 #define ECERT_CERTBUILD_H
@@ -95,16 +98,16 @@ struct ecert_certbuild_output {
 	struct ecert_buf svg;    /* ECERT_CERTBUILD_SVG */
 };
 
-/* The issuer's path for one certificate: ecert_certbuild_document, ecert_proof_sign with
- * `key` (the proof is verified with the public key before this goes on), a check of the
- * signed document against the embedded certificate schema, its JCS form and doc hash,
+/* The issuer's path for one certificate: ecert_certbuild_document, ecert_proof_sign_check
+ * with `key` (the proof is verified with `pub` — the public key verifiers will use, the
+ * trust list's; NULL = derived from key — before this goes on), its JCS form and doc hash,
  * then the QR payload (round-tripped through ecert_qr_decode) and images as `flags` ask
  * (qr_opts may be NULL for the defaults). verification_method is "<issuer.id>#<kid>".
  * On success *out holds the results (its previous contents are freed); on failure it is
  * emptied. Errors: those of the steps. Thread-safe (key may be shared by threads). */
 int ecert_certbuild_issue(const cJSON *record, const struct ecert_record_info *info,
 			  const struct ecert_certbuild_params *params, EVP_PKEY *key,
-			  const char *verification_method, unsigned flags,
+			  EVP_PKEY *pub, const char *verification_method, unsigned flags,
 			  const struct ecert_qrimage_opts *qr_opts,
 			  struct ecert_certbuild_output *out, struct ecert_error *err);
 
