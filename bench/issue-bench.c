@@ -55,15 +55,17 @@
 #define ISSUE_TRIM_THRESHOLD (32 << 20)
 
 static const char *const names[] = {"王建国", "李秀英", "张伟",   "刘洋",   "陈静",
-				    "杨帆",   "赵磊",   "黄丽娟", "周志强", "吴海燕"};
+                                    "杨帆",   "赵磊",   "黄丽娟", "周志强", "吴海燕"};
 static const char *const occupations[][2] = {{"6-18-01-01", "车工"},
-					     {"6-18-01-02", "铣工"},
-					     {"6-18-02-04", "焊工"},
-					     {"4-12-01-01", "汽车维修工"},
-					     {"6-31-01-03", "电工"}};
-static const char *const levels[][3] = {{"五级", "初级工", "5"},   {"四级", "中级工", "4"},
-					{"三级", "高级工", "3"},   {"二级", "技师", "2"},
-					{"一级", "高级技师", "1"}};
+                                             {"6-18-01-02", "铣工"},
+                                             {"6-18-02-04", "焊工"},
+                                             {"4-12-01-01", "汽车维修工"},
+                                             {"6-31-01-03", "电工"}};
+static const char *const levels[][3] = {{"五级", "初级工", "5"},
+                                        {"四级", "中级工", "4"},
+                                        {"三级", "高级工", "3"},
+                                        {"二级", "技师", "2"},
+                                        {"一级", "高级技师", "1"}};
 
 static double clock_s(clockid_t id)
 {
@@ -101,7 +103,7 @@ static void make_id(char out[ECERT_IDNUM_LEN + 1])
 	static const char *const regions[] = {"220102", "220104", "220105", "220106", "220112"};
 
 	snprintf(out, ECERT_IDNUM_LEN + 1, "%s%04u%02u%02u%03u", regions[rnd(5)], 1965 + rnd(35),
-		 1 + rnd(12), 1 + rnd(28), rnd(1000));
+	         1 + rnd(12), 1 + rnd(28), rnd(1000));
 	(void)ecert_idnum_check_char(out, &out[ECERT_IDNUM_LEN - 1], NULL);
 	out[ECERT_IDNUM_LEN] = '\0';
 }
@@ -145,7 +147,7 @@ struct run {
 
 /* What a worker of ecert-issuer does for one certificate, minus register and files. */
 static int one(struct run *r, const cJSON *rec, struct ecert_certbuild_output *out,
-	       struct ecert_error *err)
+               struct ecert_error *err)
 {
 	struct ecert_certbuild_params p;
 	struct ecert_record_info info;
@@ -167,7 +169,7 @@ static int one(struct run *r, const cJSON *rec, struct ecert_certbuild_output *o
 	p.id_digest = digest;
 	p.issued_at = ecert_time_now();
 	return ecert_certbuild_issue(rec, &info, &p, r->key, r->pub, BENCH_VM, r->flags, NULL, out,
-				     err);
+	                             err);
 }
 
 static void *worker(void *arg)
@@ -199,7 +201,7 @@ static void *worker(void *arg)
 
 /* Certificates per second with `jobs` threads, or -1. */
 static double run_path(cJSON **records, size_t n, EVP_PKEY *key, EVP_PKEY *pub, unsigned flags,
-		       int jobs)
+                       int jobs)
 {
 	pthread_t th[BENCH_JOBS_MAX];
 	struct run r;
@@ -247,7 +249,7 @@ static int openssl_speed(const char *alg, int seconds, struct speed *out)
 	FILE *f;
 
 	snprintf(cmd, sizeof(cmd), "openssl speed -seconds %d -elapsed %s 2>/dev/null", seconds,
-		 alg);
+	         alg);
 	f = popen(cmd, "r");
 	if (!f)
 		return -1;
@@ -280,13 +282,15 @@ static void stages(cJSON **records, size_t n, EVP_PKEY *key, EVP_PKEY *pub)
 	struct ecert_certbuild_params p;
 	struct ecert_record_info info;
 	struct ecert_buf jcs = ECERT_BUF_INIT, qr = ECERT_BUF_INIT, png = ECERT_BUF_INIT,
-			 svg = ECERT_BUF_INIT, back = ECERT_BUF_INIT;
+	                 svg = ECERT_BUF_INIT, back = ECERT_BUF_INIT;
 	char digest[ECERT_ID_DIGEST_SIZE], rh[ECERT_CERTBUILD_HASH_SIZE];
 	double t[STAGES] = {0}, t0;
 	static const char *const label[STAGES] = {
-		"validate record", "holder digest + record hash", "build document",
-		"sign + verify (proof)", "JCS + doc hash", "QR payload", "QR decode (round trip)",
-		"PNG (QR encode + image)", "SVG (QR encode + image)"};
+	    "validate record",        "holder digest + record hash",
+	    "build document",         "sign + verify (proof)",
+	    "JCS + doc hash",         "QR payload",
+	    "QR decode (round trip)", "PNG (QR encode + image)",
+	    "SVG (QR encode + image)"};
 	cJSON *doc;
 	size_t i;
 
@@ -339,8 +343,8 @@ static void stages(cJSON **records, size_t n, EVP_PKEY *key, EVP_PKEY *pub)
 	printf("  stage                          µs/certificate (thread CPU time)\n");
 	for (i = 0; i < STAGES; i++)
 		printf("  %-30s %8.1f\n", label[i], t[i] / (double)n * 1e6);
-	printf("  (JCS %zu bytes, QR text %zu characters, PNG %zu bytes, SVG %zu bytes)\n",
-	       jcs.len, qr.len, png.len, svg.len);
+	printf("  (JCS %zu bytes, QR text %zu characters, PNG %zu bytes, SVG %zu bytes)\n", jcs.len,
+	       qr.len, png.len, svg.len);
 	ecert_buf_free(&jcs);
 	ecert_buf_free(&qr);
 	ecert_buf_free(&png);
@@ -351,9 +355,11 @@ static void stages(cJSON **records, size_t n, EVP_PKEY *key, EVP_PKEY *pub)
 /* ---- CSV for the end-to-end runs ---- */
 
 static const char *const csv_columns[][2] = {
-	{"证书编号", "certificateNumber"}, {"姓名", "name"},        {"身份证号", "idNumber"},
-	{"职业编码", "occupationCode"},    {"职业名称", "occupation"}, {"等级", "level"},
-	{"等级名称", "levelName"},         {"发证日期", "certifiedOn"}, {"证书类型", "certificateKind"}};
+    {"证书编号", "certificateNumber"}, {"姓名", "name"},
+    {"身份证号", "idNumber"},          {"职业编码", "occupationCode"},
+    {"职业名称", "occupation"},        {"等级", "level"},
+    {"等级名称", "levelName"},         {"发证日期", "certifiedOn"},
+    {"证书类型", "certificateKind"}};
 
 static int write_csv(unsigned long n, const char *path)
 {
@@ -393,10 +399,9 @@ static int parse_list(char *s, char **out, int max)
 
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: issue-bench [-n N] [--suites sm2,ed25519,p256] [--jobs 1,2]\n"
-		"                   [--seconds S] [--no-openssl] [--stages]\n"
-		"       issue-bench --write-csv N FILE\n");
+	fprintf(stderr, "usage: issue-bench [-n N] [--suites sm2,ed25519,p256] [--jobs 1,2]\n"
+	                "                   [--seconds S] [--no-openssl] [--stages]\n"
+	                "       issue-bench --write-csv N FILE\n");
 }
 
 int main(int argc, char **argv)
@@ -405,8 +410,8 @@ int main(int argc, char **argv)
 		const char *name, *speed;
 		enum ecert_alg alg;
 	} suites[BENCH_SUITES_MAX] = {{"sm2", "sm2", ECERT_ALG_SM2},
-				      {"ed25519", "ed25519", ECERT_ALG_ED25519},
-				      {"p256", "ecdsap256", ECERT_ALG_P256}};
+	                              {"ed25519", "ed25519", ECERT_ALG_ED25519},
+	                              {"p256", "ecdsap256", ECERT_ALG_P256}};
 	char suites_arg[64] = "sm2,ed25519,p256", jobs_arg[64] = "1,2";
 	char *suite_names[BENCH_SUITES_MAX], *job_names[BENCH_JOBS_MAX];
 	int nsuites, njobs, seconds = BENCH_SECONDS_DEFAULT, use_openssl = 1, show_stages = 0;
@@ -494,13 +499,13 @@ int main(int argc, char **argv)
 				if (jobs < 1 || jobs > BENCH_JOBS_MAX)
 					continue;
 				rate = run_path(records, n, key, pub, png ? ECERT_CERTBUILD_PNG : 0,
-						jobs);
+				                jobs);
 				if (rate < 0) {
 					rc = 1;
 					continue;
 				}
-				printf("| %s | %s | %d | %.0f | ", suites[k].name, png ? "yes" : "no",
-				       jobs, rate);
+				printf("| %s | %s | %d | %.0f | ", suites[k].name,
+				       png ? "yes" : "no", jobs, rate);
 				if (sp.sign > 0)
 					printf("%.0f | %.0f | %.2f | %.2f |\n", sp.sign, sp.verify,
 					       rate / sp.sign,
