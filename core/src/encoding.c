@@ -6,7 +6,7 @@
 static const char b45_alphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 static const char b58_alphabet[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 static const char b64url_alphabet[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 static const char hex_digits[] = "0123456789abcdef";
 
 #define B45_BASE 45u
@@ -84,10 +84,10 @@ static int bad_char(struct ecert_error *err, const char *what, const char *in, s
 
 	if (c >= 0x20 && c < 0x7f)
 		return ecert_fail(err, ECERT_ERR_ENCODING,
-				  "%s: character '%c' at offset %zu is not in the alphabet", what,
-				  c, off);
+		                  "%s: character '%c' at offset %zu is not in the alphabet", what,
+		                  c, off);
 	return ecert_fail(err, ECERT_ERR_ENCODING,
-			  "%s: byte 0x%02x at offset %zu is not in the alphabet", what, c, off);
+	                  "%s: byte 0x%02x at offset %zu is not in the alphabet", what, c, off);
 }
 
 /* ---- base45, RFC 9285 §4 ---- */
@@ -120,8 +120,7 @@ int ecert_base45_encode(const uint8_t *in, size_t len, struct ecert_buf *out)
 	return finish(out);
 }
 
-int ecert_base45_decode(const char *in, size_t len, struct ecert_buf *out,
-			struct ecert_error *err)
+int ecert_base45_decode(const char *in, size_t len, struct ecert_buf *out, struct ecert_error *err)
 {
 	size_t i, k, glen, len0 = out->len;
 	int v;
@@ -130,8 +129,8 @@ int ecert_base45_decode(const char *in, size_t len, struct ecert_buf *out,
 
 	if (len % 3 == 1)
 		return ecert_fail(err, ECERT_ERR_ENCODING,
-				  "base45: length %zu leaves a lone character at offset %zu", len,
-				  len - 1);
+		                  "base45: length %zu leaves a lone character at offset %zu", len,
+		                  len - 1);
 	if (ecert_buf_reserve(out, len / 3 * 2 + 1) != ECERT_OK)
 		return ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
 	for (i = 0; i < len; i += glen) {
@@ -151,13 +150,14 @@ int ecert_base45_decode(const char *in, size_t len, struct ecert_buf *out,
 		if (glen == 3 && n > 0xffffu) {
 			rollback(out, len0);
 			return ecert_fail(err, ECERT_ERR_ENCODING,
-					  "base45: group at offset %zu is %u, more than 65535", i, n);
+			                  "base45: group at offset %zu is %u, more than 65535", i,
+			                  n);
 		}
 		if (glen == 2 && n > 0xffu) {
 			rollback(out, len0);
 			return ecert_fail(err, ECERT_ERR_ENCODING,
-					  "base45: final pair at offset %zu is %u, more than 255", i,
-					  n);
+			                  "base45: final pair at offset %zu is %u, more than 255",
+			                  i, n);
 		}
 		if (glen == 3) {
 			b[0] = (uint8_t)(n >> 8);
@@ -211,8 +211,7 @@ int ecert_base58_encode(const uint8_t *in, size_t len, struct ecert_buf *out)
 	return finish(out);
 }
 
-int ecert_base58_decode(const char *in, size_t len, struct ecert_buf *out,
-			struct ecert_error *err)
+int ecert_base58_decode(const char *in, size_t len, struct ecert_buf *out, struct ecert_error *err)
 {
 	uint8_t bytes[B58_BYTES_MAX];
 	size_t ones = 0, i, j, size, high, start, nbytes;
@@ -221,8 +220,8 @@ int ecert_base58_decode(const char *in, size_t len, struct ecert_buf *out,
 
 	if (len > ECERT_BASE58_TEXT_MAX)
 		return ecert_fail(err, ECERT_ERR_ENCODING,
-				  "base58: %zu characters, more than the %zu allowed", len,
-				  ECERT_BASE58_TEXT_MAX);
+		                  "base58: %zu characters, more than the %zu allowed", len,
+		                  ECERT_BASE58_TEXT_MAX);
 	while (ones < len && in[ones] == '1')
 		ones++;
 	size = (len - ones) * 733 / 1000 + 1;
@@ -246,8 +245,8 @@ int ecert_base58_decode(const char *in, size_t len, struct ecert_buf *out,
 	nbytes = ones + (size - start);
 	if (nbytes > ECERT_BASE58_MAX)
 		return ecert_fail(err, ECERT_ERR_ENCODING,
-				  "base58: decodes to %zu bytes, more than the %zu allowed", nbytes,
-				  ECERT_BASE58_MAX);
+		                  "base58: decodes to %zu bytes, more than the %zu allowed", nbytes,
+		                  ECERT_BASE58_MAX);
 	if (ecert_buf_reserve(out, nbytes) != ECERT_OK)
 		return ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
 	for (i = 0; i < ones; i++)
@@ -294,7 +293,7 @@ int ecert_base64url_encode(const uint8_t *in, size_t len, struct ecert_buf *out)
 }
 
 int ecert_base64url_decode(const char *in, size_t len, struct ecert_buf *out,
-			   struct ecert_error *err)
+                           struct ecert_error *err)
 {
 	size_t i, len0 = out->len;
 	uint32_t acc = 0;
@@ -305,7 +304,7 @@ int ecert_base64url_decode(const char *in, size_t len, struct ecert_buf *out,
 	/* 4k+1 characters carry 6 bits past a whole byte: no byte string encodes to that. */
 	if (len % 4 == 1)
 		return ecert_fail(err, ECERT_ERR_ENCODING,
-				  "base64url: length %zu is impossible (4k+1)", len);
+		                  "base64url: length %zu is impossible (4k+1)", len);
 	if (ecert_buf_reserve(out, len / 4 * 3 + 2) != ECERT_OK)
 		return ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
 	for (i = 0; i < len; i++) {
@@ -313,9 +312,9 @@ int ecert_base64url_decode(const char *in, size_t len, struct ecert_buf *out,
 		if (v < 0) {
 			rollback(out, len0);
 			if (in[i] == '=')
-				return ecert_fail(err, ECERT_ERR_ENCODING,
-						  "base64url: padding '=' at offset %zu is not allowed",
-						  i);
+				return ecert_fail(
+				    err, ECERT_ERR_ENCODING,
+				    "base64url: padding '=' at offset %zu is not allowed", i);
 			return bad_char(err, "base64url", in, i);
 		}
 		acc = (acc << 6 | (uint32_t)v) & 0xffffffu;
@@ -329,9 +328,10 @@ int ecert_base64url_decode(const char *in, size_t len, struct ecert_buf *out,
 	/* §3.5: the unused bits of the last character must be zero (canonical form). */
 	if (bits && (acc & ((1u << bits) - 1u))) {
 		rollback(out, len0);
-		return ecert_fail(err, ECERT_ERR_ENCODING,
-				  "base64url: non-zero trailing bits in the last character (offset %zu)",
-				  len - 1);
+		return ecert_fail(
+		    err, ECERT_ERR_ENCODING,
+		    "base64url: non-zero trailing bits in the last character (offset %zu)",
+		    len - 1);
 	}
 	if (finish(out) != ECERT_OK)
 		return ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
@@ -354,11 +354,11 @@ int ecert_multibase58_encode(const uint8_t *in, size_t len, struct ecert_buf *ou
 }
 
 int ecert_multibase58_decode(const char *in, size_t len, struct ecert_buf *out,
-			     struct ecert_error *err)
+                             struct ecert_error *err)
 {
 	if (len == 0 || in[0] != 'z')
 		return ecert_fail(err, ECERT_ERR_ENCODING,
-				  "multibase: expected the base58btc prefix 'z' at offset 0");
+		                  "multibase: expected the base58btc prefix 'z' at offset 0");
 	return ecert_base58_decode(in + 1, len - 1, out, err);
 }
 
@@ -376,11 +376,11 @@ int ecert_multibase64url_encode(const uint8_t *in, size_t len, struct ecert_buf 
 }
 
 int ecert_multibase64url_decode(const char *in, size_t len, struct ecert_buf *out,
-				struct ecert_error *err)
+                                struct ecert_error *err)
 {
 	if (len == 0 || in[0] != 'u')
 		return ecert_fail(err, ECERT_ERR_ENCODING,
-				  "multibase: expected the base64url prefix 'u' at offset 0");
+		                  "multibase: expected the base64url prefix 'u' at offset 0");
 	return ecert_base64url_decode(in + 1, len - 1, out, err);
 }
 
@@ -403,8 +403,7 @@ int ecert_hex_encode(const uint8_t *in, size_t len, struct ecert_buf *out)
 	return finish(out);
 }
 
-int ecert_hex_decode(const char *in, size_t len, struct ecert_buf *out,
-		     struct ecert_error *err)
+int ecert_hex_decode(const char *in, size_t len, struct ecert_buf *out, struct ecert_error *err)
 {
 	size_t i, len0 = out->len;
 	int hi, lo;

@@ -107,11 +107,11 @@ static void test_base45_rfc_vectors(void **state)
 {
 	/* RFC 9285 §4.3 and §4.4 */
 	static const struct pair v[] = {
-		{"AB", "BB8"},
-		{"Hello!!", "%69 VD92EX0"},
-		{"base-45", "UJCLQE7W581"},
-		{"ietf!", "QED8WEX0"},
-		{"", ""},
+	    {"AB", "BB8"},
+	    {"Hello!!", "%69 VD92EX0"},
+	    {"base-45", "UJCLQE7W581"},
+	    {"ietf!", "QED8WEX0"},
+	    {"", ""},
 	};
 	size_t i;
 
@@ -146,14 +146,14 @@ static void test_base45_edges(void **state)
 static void test_base45_must_fail(void **state)
 {
 	(void)state;
-	check_reject(ecert_base45_decode, "GGW", 3);       /* 65536 */
-	check_reject(ecert_base45_decode, "BB8GGW", 6);    /* second group over */
-	check_reject(ecert_base45_decode, "BB8A", 4);      /* lone trailing character */
+	check_reject(ecert_base45_decode, "GGW", 3);    /* 65536 */
+	check_reject(ecert_base45_decode, "BB8GGW", 6); /* second group over */
+	check_reject(ecert_base45_decode, "BB8A", 4);   /* lone trailing character */
 	check_reject(ecert_base45_decode, "A", 1);
-	check_reject(ecert_base45_decode, "V5", 2);        /* 31 + 5*45 = 256 */
-	check_reject(ecert_base45_decode, "ZZ", 2);        /* 35 + 35*45 */
-	check_reject(ecert_base45_decode, "BB8::", 5);     /* final pair over 255 */
-	check_reject(ecert_base45_decode, "bb8", 3);       /* lower case is not base45 */
+	check_reject(ecert_base45_decode, "V5", 2);    /* 31 + 5*45 = 256 */
+	check_reject(ecert_base45_decode, "ZZ", 2);    /* 35 + 35*45 */
+	check_reject(ecert_base45_decode, "BB8::", 5); /* final pair over 255 */
+	check_reject(ecert_base45_decode, "bb8", 3);   /* lower case is not base45 */
 	check_reject(ecert_base45_decode, "B#8", 3);
 	check_reject(ecert_base45_decode, "B=8", 3);
 	check_reject(ecert_base45_decode, "BB\0", 3);
@@ -172,10 +172,10 @@ static void test_base58_vectors(void **state)
 {
 	/* draft-msporny-base58 §5 */
 	static const struct pair v[] = {
-		{"Hello World!", "2NEpo7TZRRrLZSi2U"},
-		{"The quick brown fox jumps over the lazy dog.",
-		 "USm3fpXnKG5EUBx2ndxBDMPVciP5hGey2Jh4NDv6gmeo1LkMeiKrLJUUBk6Z"},
-		{"", ""},
+	    {"Hello World!", "2NEpo7TZRRrLZSi2U"},
+	    {"The quick brown fox jumps over the lazy dog.",
+	     "USm3fpXnKG5EUBx2ndxBDMPVciP5hGey2Jh4NDv6gmeo1LkMeiKrLJUUBk6Z"},
+	    {"", ""},
 	};
 	static const uint8_t lead[] = {0x00, 0x00, 0x28, 0x7f, 0xb4, 0xcd};
 	struct ecert_buf b = ECERT_BUF_INIT;
@@ -297,9 +297,15 @@ static void test_base64url_vectors(void **state)
 {
 	/* RFC 4648 §10, in the URL alphabet without padding */
 	static const struct pair v[] = {
-		{"", ""},         {"f", "Zg"},         {"fo", "Zm8"},         {"foo", "Zm9v"},
-		{"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"},
-		{"\xfb\xff", "-_8"}, {"\xff\xef\xbf", "_--_"},
+	    {"", ""},
+	    {"f", "Zg"},
+	    {"fo", "Zm8"},
+	    {"foo", "Zm9v"},
+	    {"foob", "Zm9vYg"},
+	    {"fooba", "Zm9vYmE"},
+	    {"foobar", "Zm9vYmFy"},
+	    {"\xfb\xff", "-_8"},
+	    {"\xff\xef\xbf", "_--_"},
 	};
 	size_t i;
 
@@ -313,14 +319,14 @@ static void test_base64url_vectors(void **state)
 static void test_base64url_must_fail(void **state)
 {
 	(void)state;
-	check_reject(ecert_base64url_decode, "Zg==", 4);   /* padding */
+	check_reject(ecert_base64url_decode, "Zg==", 4); /* padding */
 	check_reject(ecert_base64url_decode, "Zm8=", 4);
 	check_reject(ecert_base64url_decode, "Zm9v=", 5);
-	check_reject(ecert_base64url_decode, "Zh", 2);     /* non-zero trailing bits */
+	check_reject(ecert_base64url_decode, "Zh", 2); /* non-zero trailing bits */
 	check_reject(ecert_base64url_decode, "Zm9", 3);
-	check_reject(ecert_base64url_decode, "Z", 1);      /* impossible lengths 4k+1 */
+	check_reject(ecert_base64url_decode, "Z", 1); /* impossible lengths 4k+1 */
 	check_reject(ecert_base64url_decode, "Zm9vY", 5);
-	check_reject(ecert_base64url_decode, "Zm+v", 4);   /* standard alphabet */
+	check_reject(ecert_base64url_decode, "Zm+v", 4); /* standard alphabet */
 	check_reject(ecert_base64url_decode, "Zm/v", 4);
 	check_reject(ecert_base64url_decode, "Zm9 v", 5);
 	check_reject(ecert_base64url_decode, "Zm\nv", 4);
@@ -356,16 +362,19 @@ static void test_hex(void **state)
 	check_reject(ecert_hex_decode, "g0", 2);
 	check_reject(ecert_hex_decode, "00 0", 4);
 	check_reject(ecert_hex_decode, "0x00", 4);
-	check_reject(ecert_hex_decode, "00\0" "0", 4);
+	check_reject(ecert_hex_decode,
+	             "00\0"
+	             "0",
+	             4);
 	check_round_trips(ecert_hex_encode, ecert_hex_decode);
 }
 
 /* Every allocation failure is reported as ECERT_ERR_NOMEM, never a crash or a leak. */
 static void test_alloc_failure(void **state)
 {
-	static const enc_fn encs[] = {ecert_base45_encode, ecert_base58_encode,
-				      ecert_base64url_encode, ecert_hex_encode,
-				      ecert_multibase58_encode, ecert_multibase64url_encode};
+	static const enc_fn encs[] = {ecert_base45_encode,      ecert_base58_encode,
+	                              ecert_base64url_encode,   ecert_hex_encode,
+	                              ecert_multibase58_encode, ecert_multibase64url_encode};
 	size_t i;
 
 	(void)state;
@@ -393,19 +402,13 @@ static void test_alloc_failure(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_base45_rfc_vectors),
-		cmocka_unit_test(test_base45_edges),
-		cmocka_unit_test(test_base45_must_fail),
-		cmocka_unit_test(test_base45_round_trip),
-		cmocka_unit_test(test_base58_vectors),
-		cmocka_unit_test(test_base58_must_fail),
-		cmocka_unit_test(test_base58_round_trip),
-		cmocka_unit_test(test_multibase),
-		cmocka_unit_test(test_base64url_vectors),
-		cmocka_unit_test(test_base64url_must_fail),
-		cmocka_unit_test(test_base64url_round_trip),
-		cmocka_unit_test(test_hex),
-		cmocka_unit_test(test_alloc_failure),
+	    cmocka_unit_test(test_base45_rfc_vectors),   cmocka_unit_test(test_base45_edges),
+	    cmocka_unit_test(test_base45_must_fail),     cmocka_unit_test(test_base45_round_trip),
+	    cmocka_unit_test(test_base58_vectors),       cmocka_unit_test(test_base58_must_fail),
+	    cmocka_unit_test(test_base58_round_trip),    cmocka_unit_test(test_multibase),
+	    cmocka_unit_test(test_base64url_vectors),    cmocka_unit_test(test_base64url_must_fail),
+	    cmocka_unit_test(test_base64url_round_trip), cmocka_unit_test(test_hex),
+	    cmocka_unit_test(test_alloc_failure),
 	};
 	ecert_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,8 +16,7 @@
 int ecert_base45_encode(const uint8_t *in, size_t len, struct ecert_buf *out);
 /* Fails on a lone trailing character, a triple over 65535, a pair over 255, and
  * characters outside the 45-character alphabet. */
-int ecert_base45_decode(const char *in, size_t len, struct ecert_buf *out,
-			struct ecert_error *err);
+int ecert_base45_decode(const char *in, size_t len, struct ecert_buf *out, struct ecert_error *err);
 
 /* base58btc is quadratic in the length, so it is bounded: keys and signatures are at most
  * a few hundred bytes. Inputs longer than ECERT_BASE58_MAX bytes (encoder, ECERT_ERR_ARG)
@@ -27,26 +26,24 @@ int ecert_base45_decode(const char *in, size_t len, struct ecert_buf *out,
 #define ECERT_BASE58_TEXT_MAX ((size_t)1399)
 
 int ecert_base58_encode(const uint8_t *in, size_t len, struct ecert_buf *out);
-int ecert_base58_decode(const char *in, size_t len, struct ecert_buf *out,
-			struct ecert_error *err);
+int ecert_base58_decode(const char *in, size_t len, struct ecert_buf *out, struct ecert_error *err);
 
 /* Multibase: 'z' + base58btc, or 'u' + base64url. Decoding accepts exactly the one
  * prefix asked for. */
 int ecert_multibase58_encode(const uint8_t *in, size_t len, struct ecert_buf *out);
 int ecert_multibase58_decode(const char *in, size_t len, struct ecert_buf *out,
-			     struct ecert_error *err);
+                             struct ecert_error *err);
 int ecert_multibase64url_encode(const uint8_t *in, size_t len, struct ecert_buf *out);
 int ecert_multibase64url_decode(const char *in, size_t len, struct ecert_buf *out,
-				struct ecert_error *err);
+                                struct ecert_error *err);
 
 /* base64url, no padding; the decoder also rejects '=' and non-zero trailing bits. */
 int ecert_base64url_encode(const uint8_t *in, size_t len, struct ecert_buf *out);
 int ecert_base64url_decode(const char *in, size_t len, struct ecert_buf *out,
-			   struct ecert_error *err);
+                           struct ecert_error *err);
 
 /* Lower-case hex; the decoder accepts either case and rejects odd lengths. */
 int ecert_hex_encode(const uint8_t *in, size_t len, struct ecert_buf *out);
-int ecert_hex_decode(const char *in, size_t len, struct ecert_buf *out,
-		     struct ecert_error *err);
+int ecert_hex_decode(const char *in, size_t len, struct ecert_buf *out, struct ecert_error *err);
 
 #endif
