@@ -41,8 +41,8 @@ static int codec_quote(size_t n)
 
 /* Decode `text`; on success the decoded bytes are appended to *bytes (which the caller
  * frees) and ECERT_OK returned, else the (checked) rejection code. */
-static int codec_check_text(const char *name, codec_dec_fn dec, codec_enc_fn enc,
-			    const char *text, size_t len, struct ecert_buf *bytes)
+static int codec_check_text(const char *name, codec_dec_fn dec, codec_enc_fn enc, const char *text,
+                            size_t len, struct ecert_buf *bytes)
 {
 	struct ecert_buf out = ECERT_BUF_INIT, re = ECERT_BUF_INIT;
 	struct ecert_error err;
@@ -53,29 +53,29 @@ static int codec_check_text(const char *name, codec_dec_fn dec, codec_enc_fn enc
 	rc = dec(text, len, &out, &err);
 	if (rc != ECERT_OK) {
 		FUZZ_CHECK(rc == ECERT_ERR_ENCODING && err.code == rc && err.msg[0] != '\0',
-			   "%s decode: rc %s, err.code %s, message \"%s\"", name,
-			   ecert_errname(rc), ecert_errname(err.code), err.msg);
+		           "%s decode: rc %s, err.code %s, message \"%s\"", name, ecert_errname(rc),
+		           ecert_errname(err.code), err.msg);
 		FUZZ_CHECK(out.len == CODEC_KEEP_LEN &&
-				   memcmp(out.data, CODEC_KEEP, CODEC_KEEP_LEN + 1) == 0,
-			   "%s decode: a rejection changed the output buffer (%zu bytes)", name,
-			   out.len);
+		               memcmp(out.data, CODEC_KEEP, CODEC_KEEP_LEN + 1) == 0,
+		           "%s decode: a rejection changed the output buffer (%zu bytes)", name,
+		           out.len);
 		ecert_buf_free(&out);
 		return rc;
 	}
 	FUZZ_CHECK(out.len >= CODEC_KEEP_LEN && memcmp(out.data, CODEC_KEEP, CODEC_KEEP_LEN) == 0,
-		   "%s decode: what the buffer held was overwritten", name);
+	           "%s decode: what the buffer held was overwritten", name);
 	FUZZ_CHECK(out.data[out.len] == '\0', "%s decode: output not NUL-terminated", name);
 
 	rc = enc(out.data + CODEC_KEEP_LEN, out.len - CODEC_KEEP_LEN, &re);
 	FUZZ_CHECK(rc == ECERT_OK, "%s encode of %zu decoded bytes: rc %s", name,
-		   out.len - CODEC_KEEP_LEN, ecert_errname(rc));
+	           out.len - CODEC_KEEP_LEN, ecert_errname(rc));
 	FUZZ_CHECK(re.len == len && (len == 0 || memcmp(re.data, text, len) == 0),
-		   "%s: accepted text is not canonical:\n  text       %.*s\n  re-encoded %.*s",
-		   name, codec_quote(len), text, codec_quote(re.len),
-		   re.data ? (const char *)re.data : "");
-	FUZZ_CHECK(ecert_buf_append(bytes, out.data + CODEC_KEEP_LEN,
-				    out.len - CODEC_KEEP_LEN) == ECERT_OK,
-		   "out of memory");
+	           "%s: accepted text is not canonical:\n  text       %.*s\n  re-encoded %.*s",
+	           name, codec_quote(len), text, codec_quote(re.len),
+	           re.data ? (const char *)re.data : "");
+	FUZZ_CHECK(ecert_buf_append(bytes, out.data + CODEC_KEEP_LEN, out.len - CODEC_KEEP_LEN) ==
+	               ECERT_OK,
+	           "out of memory");
 	ecert_buf_free(&out);
 	ecert_buf_free(&re);
 	return ECERT_OK;
@@ -84,7 +84,7 @@ static int codec_check_text(const char *name, codec_dec_fn dec, codec_enc_fn enc
 /* Encode `in`, decode the result, expect `in` back. Returns the encoder's code
  * (ECERT_ERR_ARG for an input over the encoder's bound, which the caller checks). */
 static int codec_check_bytes(const char *name, codec_enc_fn enc, codec_dec_fn dec,
-			     const uint8_t *in, size_t len)
+                             const uint8_t *in, size_t len)
 {
 	struct ecert_buf text = ECERT_BUF_INIT, back = ECERT_BUF_INIT;
 	struct ecert_error err;
@@ -97,12 +97,12 @@ static int codec_check_bytes(const char *name, codec_enc_fn enc, codec_dec_fn de
 		return rc;
 	}
 	FUZZ_CHECK(text.data && text.data[text.len] == '\0', "%s encode: no NUL-terminated text",
-		   name);
+	           name);
 	rc = dec((const char *)text.data, text.len, &back, &err);
 	FUZZ_CHECK(rc == ECERT_OK, "%s: own encoding of %zu bytes refused: %s (%s)", name, len,
-		   ecert_errname(rc), err.msg);
+	           ecert_errname(rc), err.msg);
 	FUZZ_CHECK(back.len == len && (len == 0 || memcmp(back.data, in, len) == 0),
-		   "%s: decode(encode(x)) != x for %zu bytes (got %zu)", name, len, back.len);
+	           "%s: decode(encode(x)) != x for %zu bytes (got %zu)", name, len, back.len);
 	ecert_buf_free(&text);
 	ecert_buf_free(&back);
 	return ECERT_OK;

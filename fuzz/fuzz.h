@@ -18,26 +18,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 /* Property check: on failure say where and what, then abort. */
-#define FUZZ_CHECK(cond, ...)                                                               \
-	do {                                                                                \
-		if (!(cond)) {                                                              \
-			fprintf(stderr, "%s:%d: property failed: %s\n  ", __FILE__,         \
-				__LINE__, #cond);                                           \
-			fprintf(stderr, __VA_ARGS__);                                       \
-			fputc('\n', stderr);                                                \
-			abort();                                                            \
-		}                                                                           \
+#define FUZZ_CHECK(cond, ...)                                                                      \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "%s:%d: property failed: %s\n  ", __FILE__, __LINE__,      \
+			        #cond);                                                            \
+			fprintf(stderr, __VA_ARGS__);                                              \
+			fputc('\n', stderr);                                                       \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
 /* One-time setup of every target: ecert_init() (cJSON allocation hooks, OpenSSL). */
-#define FUZZ_INIT                                                                           \
-	int LLVMFuzzerInitialize(int *argc, char ***argv)                                   \
-	{                                                                                   \
-		(void)argc;                                                                 \
-		(void)argv;                                                                 \
-		if (ecert_init() != 0)                                                      \
-			abort();                                                            \
-		return 0;                                                                   \
+#define FUZZ_INIT                                                                                  \
+	int LLVMFuzzerInitialize(int *argc, char ***argv)                                          \
+	{                                                                                          \
+		(void)argc;                                                                        \
+		(void)argv;                                                                        \
+		if (ecert_init() != 0)                                                             \
+			abort();                                                                   \
+		return 0;                                                                          \
 	}
 
 #endif

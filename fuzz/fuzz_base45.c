@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc;
 
 	codec_check_text("base45", ecert_base45_decode, ecert_base45_encode, (const char *)data,
-			 size, &bytes);
+	                 size, &bytes);
 	ecert_buf_free(&bytes);
 	rc = codec_check_bytes("base45", ecert_base45_encode, ecert_base45_decode, data, size);
 	FUZZ_CHECK(rc == ECERT_OK, "base45 encode of %zu bytes: %s", size, ecert_errname(rc));

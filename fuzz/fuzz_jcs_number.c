@@ -120,7 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = ecert_jcs_number(d, out);
 	if (!isfinite(d)) {
 		FUZZ_CHECK(rc == ECERT_ERR_JSON_NUMBER && out[0] == '\0',
-			   "%g: rc %d, output \"%s\"", d, rc, out);
+		           "%g: rc %d, output \"%s\"", d, rc, out);
 		return 0;
 	}
 	FUZZ_CHECK(rc == ECERT_OK, "%a: rc %d", d, rc);
@@ -132,8 +132,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ecert_error_clear(&err);
 	rc = ecert_json_parse(out, strlen(out), NULL, &v, &err);
 	FUZZ_CHECK(rc == ECERT_OK && cJSON_IsNumber(v) && v->valuedouble == d,
-		   "%a written \"%s\": not that JSON number (%s: %s)", d, out, ecert_errname(rc),
-		   err.msg);
+	           "%a written \"%s\": not that JSON number (%s: %s)", d, out, ecert_errname(rc),
+	           err.msg);
 	cJSON_Delete(v);
 
 	if (d == 0) {
@@ -153,15 +153,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* nearest: if the nearest k-digit decimal reads back, it is the one written */
 	if (decimal_near(d, k, FE_TONEAREST, t) == d) {
 		FUZZ_CHECK(normalize(t, ndig, sizeof(ndig), &ne) == k && ne == e &&
-				   strcmp(ndig, dig) == 0,
-			   "%a written \"%s\", but \"%s\" is nearer", d, out, t);
+		               strcmp(ndig, dig) == 0,
+		           "%a written \"%s\", but \"%s\" is nearer", d, out, t);
 	}
 
 	/* layout */
 	n = e + 1;
 	has_exp = strchr(out, 'e') != NULL;
 	FUZZ_CHECK(has_exp == !(PLAIN_MIN < n && n <= PLAIN_MAX), "%a written \"%s\" (n = %d)", d,
-		   out, n);
+	           out, n);
 	FUZZ_CHECK(layout_ok(out, has_exp), "%a written \"%s\"", d, out);
 	return 0;
 }

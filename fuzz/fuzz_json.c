@@ -43,32 +43,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = ecert_json_parse((const char *)data, size, &lim, &t1, &err);
 	if (rc != ECERT_OK) {
 		FUZZ_CHECK(rc >= ECERT_ERR_JSON_SYNTAX && rc <= ECERT_ERR_JSON_NUMBER,
-			   "rejected with %s (%s at %s)", ecert_errname(rc), err.msg, err.where);
+		           "rejected with %s (%s at %s)", ecert_errname(rc), err.msg, err.where);
 		FUZZ_CHECK(err.code == rc, "err.code %d, returned %d", err.code, rc);
 		FUZZ_CHECK(t1 == NULL, "a tree was returned with %s", ecert_errname(rc));
 		FUZZ_CHECK(err.msg[0] != '\0', "no message for %s", ecert_errname(rc));
 		FUZZ_CHECK(err.where[0] != '\0', "no location for %s (%s)", ecert_errname(rc),
-			   err.msg);
+		           err.msg);
 		return 0;
 	}
 	FUZZ_CHECK(t1 != NULL, "ECERT_OK without a tree");
 
 	rc = ecert_jcs_serialize(t1, &c1, &err);
-	FUZZ_CHECK(rc == ECERT_OK, "JCS of a parsed document failed: %s (%s)",
-		   ecert_errname(rc), err.msg);
+	FUZZ_CHECK(rc == ECERT_OK, "JCS of a parsed document failed: %s (%s)", ecert_errname(rc),
+	           err.msg);
 
 	rc = ecert_json_parse((const char *)c1.data, c1.len, &lim_canon, &t2, &err);
 	FUZZ_CHECK(rc == ECERT_OK, "the canonical form does not parse: %s (%s at %s)\n  %.*s",
-		   ecert_errname(rc), err.msg, err.where, quote_len(c1.len), c1.data);
+	           ecert_errname(rc), err.msg, err.where, quote_len(c1.len), c1.data);
 	FUZZ_CHECK(cJSON_Compare(t1, t2, 1), "the canonical form is another value:\n  %.*s",
-		   quote_len(c1.len), c1.data);
+	           quote_len(c1.len), c1.data);
 
 	rc = ecert_jcs_serialize(t2, &c2, &err);
-	FUZZ_CHECK(rc == ECERT_OK, "JCS of the canonical form failed: %s (%s)",
-		   ecert_errname(rc), err.msg);
+	FUZZ_CHECK(rc == ECERT_OK, "JCS of the canonical form failed: %s (%s)", ecert_errname(rc),
+	           err.msg);
 	FUZZ_CHECK(c1.len == c2.len && memcmp(c1.data, c2.data, c1.len) == 0,
-		   "JCS is not stable:\n  first  %.*s\n  second %.*s", quote_len(c1.len),
-		   c1.data, quote_len(c2.len), c2.data);
+	           "JCS is not stable:\n  first  %.*s\n  second %.*s", quote_len(c1.len), c1.data,
+	           quote_len(c2.len), c2.data);
 
 	cJSON_Delete(t1);
 	cJSON_Delete(t2);
