@@ -30,7 +30,7 @@ fi
 if [[ ${ECERT_FUZZ_NO_BUILD:-0} != 1 ]]; then
 	if [[ ! -f $build/CMakeCache.txt ]]; then
 		CC=${CC:-clang} cmake -S "$src" -B "$build" -DECERT_FUZZ=ON -DECERT_TESTS=OFF \
-			-DECERT_WERROR=ON >/dev/null
+			>/dev/null
 	fi
 	cmake --build "$build" --target fuzz-targets -j "${ECERT_FUZZ_JOBS:-2}" >/dev/null
 fi
