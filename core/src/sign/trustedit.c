@@ -14,8 +14,6 @@
 #include "ecert/uscc.h"
 #include "../utf8clip.h"
 
-/* "urn:ecert:root#" + kid + NUL */
-#define ROOT_VM_SIZE (sizeof(ECERT_TRUSTLIST_ROOT_VM) - 1 + ECERT_KID_LEN + 1)
 #define ID_SIZE (sizeof(ECERT_TRUSTLIST_ID_PREFIX) - 1 + ECERT_TRUSTLIST_NAME_MAX + 1)
 #define TIME_TEXT_SIZE 26
 /* U+3000 IDEOGRAPHIC SPACE, which Chinese input methods produce */
@@ -655,7 +653,7 @@ int ecert_trustedit_commit(struct ecert_trustedit *ed, int64_t now, struct ecert
 {
 	struct ecert_trustlist *tl = NULL;
 	char issued[TIME_TEXT_SIZE];
-	char vm[ROOT_VM_SIZE];
+	char vm[ECERT_TRUSTLIST_ROOT_VM_SIZE];
 	cJSON *doc = NULL;
 	long version;
 	int rc;
