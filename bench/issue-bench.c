@@ -14,10 +14,14 @@
  * register and file writes are left out here: bench/run-issue-bench.sh measures the real
  * program, with them, on a generated CSV.
  *
- * Printed: certificates/second, the ratio to `openssl speed -seconds S -elapsed <alg>`'s
- * sign/s, and the ratio to the sign+verify bound 1/(1/sign + 1/verify) — every certificate
- * is verified after signing (DESIGN §3, STYLE.md), so that bound is the ceiling of any
- * issuer that does so. --stages prints the time of each step, one job, per certificate.
+ * Printed: certificates/second (wall time) and its ratio to `openssl speed -seconds S
+ * -elapsed <alg>`'s sign/s measured in the same run; then the same in CPU terms, which
+ * other load on a shared machine does not skew: the CPU time per certificate (all threads)
+ * against `openssl speed` without -elapsed (operations per CPU second), as a ratio to the
+ * sign rate and to the sign+verify bound 1/(1/sign + 1/verify) — every certificate is
+ * verified after signing (DESIGN §3, STYLE.md), so that bound is the ceiling of any issuer
+ * that does so. With 2 jobs, equal CPU µs/cert to 1 job means the rate doubles on two
+ * free cores. --stages prints the time of each step, one job, per certificate.
  *
  * --write-csv writes N valid records as a UTF-8 CSV with Chinese column labels, for the
  * end-to-end measurements (the header comes from the same column table the issuer reads). */
@@ -199,13 +203,21 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* Certificates per second with `jobs` threads, or -1. */
+/* CPU time of the whole process (all threads), seconds. */
+static double process_cpu_s(void)
+{
+	return clock_s(CLOCK_PROCESS_CPUTIME_ID);
+}
+
+/* Certificates per second with `jobs` threads, or -1; *cpu_us = CPU time per certificate,
+ * all threads together (the same for 1 and 2 jobs when nothing is serialised: then the
+ * rate scales with the cores the machine has free). */
 static double run_path(cJSON **records, size_t n, EVP_PKEY *key, EVP_PKEY *pub, unsigned flags,
-                       int jobs)
+                       int jobs, double *cpu_us)
 {
 	pthread_t th[BENCH_JOBS_MAX];
 	struct run r;
-	double t0, t;
+	double t0, t, c0;
 	int j;
 
 	memset(&r, 0, sizeof(r));
@@ -215,6 +227,7 @@ static double run_path(cJSON **records, size_t n, EVP_PKEY *key, EVP_PKEY *pub, 
 	r.pub = pub;
 	r.flags = flags;
 	pthread_mutex_init(&r.lock, NULL);
+	c0 = process_cpu_s();
 	t0 = now_s();
 	for (j = 0; j < jobs; j++)
 		if (pthread_create(&th[j], NULL, worker, &r) != 0) {
@@ -224,6 +237,7 @@ static double run_path(cJSON **records, size_t n, EVP_PKEY *key, EVP_PKEY *pub, 
 	for (j = 0; j < jobs; j++)
 		pthread_join(th[j], NULL);
 	t = now_s() - t0;
+	*cpu_us = (process_cpu_s() - c0) / (double)n * 1e6;
 	pthread_mutex_destroy(&r.lock);
 	if (r.failed) {
 		fprintf(stderr, "issue-bench: %s: %s\n", r.err.where, r.err.msg);
@@ -238,9 +252,10 @@ struct speed {
 	double sign, verify;
 };
 
-/* Run `openssl speed -seconds S -elapsed ALG` and take sign/s and verify/s from its last
- * line. 0 on success. */
-static int openssl_speed(const char *alg, int seconds, struct speed *out)
+/* Run `openssl speed -seconds S [-elapsed] ALG` and take sign/s and verify/s from its last
+ * line: with -elapsed per second of wall time, without per second of its CPU time (which
+ * other load on the machine does not change). 0 on success. */
+static int openssl_speed(const char *alg, int seconds, int elapsed, struct speed *out)
 {
 	char cmd[128], line[BENCH_LINE_MAX], last[BENCH_LINE_MAX] = "";
 	double a, b, sign = 0, verify = 0;
@@ -248,8 +263,8 @@ static int openssl_speed(const char *alg, int seconds, struct speed *out)
 	int n = 0;
 	FILE *f;
 
-	snprintf(cmd, sizeof(cmd), "openssl speed -seconds %d -elapsed %s 2>/dev/null", seconds,
-	         alg);
+	snprintf(cmd, sizeof(cmd), "openssl speed -seconds %d %s%s 2>/dev/null", seconds,
+	         elapsed ? "-elapsed " : "", alg);
 	f = popen(cmd, "r");
 	if (!f)
 		return -1;
@@ -460,13 +475,14 @@ int main(int argc, char **argv)
 		records[k] = make_record(k);
 
 	printf("issue-bench: %lu certificates per run (skill records), ecert_certbuild_issue "
-	       "path with validation and record hash; openssl speed -seconds %d -elapsed\n\n",
+	       "path with validation and record hash;\nopenssl speed -seconds %d [-elapsed] "
+	       "in the same run (wall: with -elapsed; CPU: without)\n\n",
 	       n, seconds);
-	printf("| suite | QR PNG | jobs | cert/s | openssl sign/s | verify/s | "
-	       "× sign | × sign+verify bound |\n");
-	printf("|---|---|---|---|---|---|---|---|\n");
+	printf("| suite | QR PNG | jobs | cert/s | CPU µs/cert | sign/s (wall) | × sign (wall) | "
+	       "sign / verify per CPU s | × sign (CPU) | × sign+verify (CPU) |\n");
+	printf("|---|---|---|---|---|---|---|---|---|---|\n");
 	for (int s = 0; s < nsuites; s++) {
-		struct speed sp = {0, 0};
+		struct speed sp = {0, 0}, spc = {0, 0};
 		struct ecert_buf pem = ECERT_BUF_INIT;
 		EVP_PKEY *key = NULL, *pub = NULL;
 		int k;
@@ -489,29 +505,32 @@ int main(int argc, char **argv)
 			rc = 1;
 			break;
 		}
-		if (use_openssl && openssl_speed(suites[k].speed, seconds, &sp) != 0)
+		if (use_openssl && (openssl_speed(suites[k].speed, seconds, 1, &sp) != 0 ||
+		                    openssl_speed(suites[k].speed, seconds, 0, &spc) != 0))
 			fprintf(stderr, "issue-bench: openssl speed %s failed\n", suites[k].speed);
 		for (int png = 1; png >= 0; png--) {
 			for (int j = 0; j < njobs; j++) {
 				int jobs = atoi(job_names[j]);
-				double rate;
+				double rate, cpu_us = 0;
 
 				if (jobs < 1 || jobs > BENCH_JOBS_MAX)
 					continue;
 				rate = run_path(records, n, key, pub, png ? ECERT_CERTBUILD_PNG : 0,
-				                jobs);
+				                jobs, &cpu_us);
 				if (rate < 0) {
 					rc = 1;
 					continue;
 				}
-				printf("| %s | %s | %d | %.0f | ", suites[k].name,
-				       png ? "yes" : "no", jobs, rate);
-				if (sp.sign > 0)
-					printf("%.0f | %.0f | %.2f | %.2f |\n", sp.sign, sp.verify,
-					       rate / sp.sign,
-					       rate * (1 / sp.sign + 1 / sp.verify));
+				printf("| %s | %s | %d | %.0f | %.0f | ", suites[k].name,
+				       png ? "yes" : "no", jobs, rate, cpu_us);
+				if (sp.sign > 0 && spc.sign > 0)
+					/* CPU terms: one core's rate is 1e6 / cpu_us */
+					printf("%.0f | %.2f | %.0f / %.0f | %.2f | %.2f |\n", sp.sign,
+					       rate / sp.sign, spc.sign, spc.verify,
+					       1e6 / cpu_us / spc.sign,
+					       1e6 / cpu_us * (1 / spc.sign + 1 / spc.verify));
 				else
-					printf("- | - | - | - |\n");
+					printf("- | - | - | - | - |\n");
 				fflush(stdout);
 			}
 		}
