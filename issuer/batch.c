@@ -121,29 +121,29 @@ static void progress(struct batch *b, int final)
 	eta = rate > 0 && b->expected > done ? (double)(b->expected - done) / rate : 0;
 	eta_s = (int)(eta + 0.5);
 	filled = b->expected ? (int)((double)PROGRESS_WIDTH * (double)done / (double)b->expected)
-			     : PROGRESS_WIDTH;
+	                     : PROGRESS_WIDTH;
 	if (filled > PROGRESS_WIDTH)
 		filled = PROGRESS_WIDTH;
 	fprintf(stderr, "\r[%.*s%.*s] %lu/%lu %3lu%% %.0f %s %s %d:%02d ", filled,
-		"##############################", PROGRESS_WIDTH - filled,
-		"..............................", done, b->expected,
-		b->expected ? done * 100 / b->expected : 100, rate, TR("张/秒", "/s"),
-		TR("剩余", "ETA"), eta_s / 60, eta_s % 60);
+	        "##############################", PROGRESS_WIDTH - filled,
+	        "..............................", done, b->expected,
+	        b->expected ? done * 100 / b->expected : 100, rate, TR("张/秒", "/s"),
+	        TR("剩余", "ETA"), eta_s / 60, eta_s % 60);
 	if (final)
 		fputc('\n', stderr);
 	fflush(stderr);
 }
 
 /* An item failed: say which record and why (ID numbers masked). fatal stops the run. */
-static void item_fail(struct batch *b, struct item *it, const struct ecert_error *err,
-		      int fatal)
+static void item_fail(struct batch *b, struct item *it, const struct ecert_error *err, int fatal)
 {
 	char where[ECERT_ERR_WHERE_MAX + 96], msg[ECERT_ERR_MSG_MAX + 64];
 
-	snprintf(where, sizeof(where), TR("第 %lu 行（证书 %s）%s%s", "line %lu (certificate %s)%s%s"),
-		 it->line, it->number, err->where[0] ? ": " : "", err->where);
+	snprintf(where, sizeof(where),
+	         TR("第 %lu 行（证书 %s）%s%s", "line %lu (certificate %s)%s%s"), it->line,
+	         it->number, err->where[0] ? ": " : "", err->where);
 	snprintf(msg, sizeof(msg), "%s: %s", issuer_code_text(err->code),
-		 err->msg[0] ? err->msg : ecert_strerror(err->code));
+	         err->msg[0] ? err->msg : ecert_strerror(err->code));
 	issuer_redact(where, str(it->rec, "idNumber"));
 	issuer_redact(msg, str(it->rec, "idNumber"));
 	pthread_mutex_lock(&b->lock);
@@ -170,7 +170,7 @@ static void run_fail(struct batch *b, const char *where, const struct ecert_erro
 /* ---- files ---- */
 
 static int file_path(char *out, const struct issue_opts *o, const char *number, const char *ext,
-		     struct ecert_error *err)
+                     struct ecert_error *err)
 {
 	int n = snprintf(out, ISSUE_PATH_MAX, "%s/%s.%s", o->out, number, ext);
 
@@ -182,14 +182,14 @@ static int file_path(char *out, const struct issue_opts *o, const char *number, 
 }
 
 static int write_file(const struct issue_opts *o, const char *number, const char *ext,
-		      const struct ecert_buf *data, int flags, struct ecert_error *err)
+                      const struct ecert_buf *data, int flags, struct ecert_error *err)
 {
 	char path[ISSUE_PATH_MAX];
 	int rc = file_path(path, o, number, ext, err);
 
 	if (rc == ECERT_OK)
 		rc = ecert_file_write_atomic_flags(path, data->data, data->len, ISSUE_FILE_MODE,
-						   flags, err);
+		                                   flags, err);
 	return rc;
 }
 
@@ -215,8 +215,7 @@ static void clean_stray(const char *dir)
 		for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
 			size_t n = strlen(exts[i]);
 
-			if ((size_t)(infix - de->d_name) > n &&
-			    memcmp(infix - n, exts[i], n) == 0)
+			if ((size_t)(infix - de->d_name) > n && memcmp(infix - n, exts[i], n) == 0)
 				known = 1;
 		}
 		p = infix + strlen(ECERT_FILE_TMP_INFIX);
@@ -240,9 +239,9 @@ static void clean_stray(const char *dir)
 static int check_issued(struct batch *b, struct item *it, struct ecert_error *err)
 {
 	struct ecert_buf doc = ECERT_BUF_INIT, qr = ECERT_BUF_INIT, png = ECERT_BUF_INIT,
-			 svg = ECERT_BUF_INIT;
+	                 svg = ECERT_BUF_INIT;
 	char path[ISSUE_PATH_MAX], png_path[ISSUE_PATH_MAX], svg_path[ISSUE_PATH_MAX],
-		hash[ECERT_CERTBUILD_HASH_SIZE];
+	    hash[ECERT_CERTBUILD_HASH_SIZE];
 	int need_png = 0, need_svg = 0, rc;
 
 	rc = file_path(path, b->o, it->number, "json", err);
@@ -252,12 +251,13 @@ static int check_issued(struct batch *b, struct item *it, struct ecert_error *er
 		rc = ecert_certbuild_hash_hex(doc.data, doc.len, hash, err);
 	if (rc != ECERT_OK || strcmp(hash, it->entry.doc_hash) != 0) {
 		ecert_error_where(err, "%s", path);
-		rc = ecert_fail(err, ECERT_ERR_EXISTS, "%s",
-				TR("登记簿记载已签发，但证书文件缺失或与登记的摘要不符：请从备份"
-				   "恢复（不能重新签发同一编号）",
-				   "the register says issued, but the file is missing or does not "
-				   "match its doc_hash: restore it from a backup (a number is never "
-				   "signed twice)"));
+		rc =
+		    ecert_fail(err, ECERT_ERR_EXISTS, "%s",
+		               TR("登记簿记载已签发，但证书文件缺失或与登记的摘要不符：请从备份"
+		                  "恢复（不能重新签发同一编号）",
+		                  "the register says issued, but the file is missing or does not "
+		                  "match its doc_hash: restore it from a backup (a number is never "
+		                  "signed twice)"));
 		goto out;
 	}
 	if ((b->o->qr_flags & ECERT_CERTBUILD_PNG) &&
@@ -273,7 +273,7 @@ static int check_issued(struct batch *b, struct item *it, struct ecert_error *er
 	rc = ecert_qr_encode_bytes(doc.data, doc.len, 1, &qr, err);
 	if (rc == ECERT_OK)
 		rc = ecert_qrimage_render((const char *)qr.data, qr.len, &b->o->qr,
-					  need_png ? &png : NULL, need_svg ? &svg : NULL, err);
+		                          need_png ? &png : NULL, need_svg ? &svg : NULL, err);
 	if (rc == ECERT_OK && need_png)
 		rc = write_file(b->o, it->number, "png", &png, 0, err);
 	if (rc == ECERT_OK && need_svg)
@@ -288,7 +288,7 @@ out:
 
 /* Sign and write one certificate with the register's index and holder digest. */
 static int issue_one(struct batch *b, struct item *it, struct ecert_certbuild_output *out,
-		     struct ecert_error *err)
+                     struct ecert_error *err)
 {
 	struct ecert_certbuild_params p;
 	struct ecert_record_info info;
@@ -304,18 +304,19 @@ static int issue_one(struct batch *b, struct item *it, struct ecert_certbuild_ou
 	p.status_index = (uint64_t)it->entry.status_index;
 	p.id_digest = it->entry.holder_digest;
 	p.issued_at = ecert_time_now();
-	rc = ecert_certbuild_issue(it->rec, &info, &p, b->s->key, b->s->vm, b->o->qr_flags,
-				   &b->o->qr, out, err);
+	rc =
+	    ecert_certbuild_issue(it->rec, &info, &p, b->s->key, ecert_trust_entry_key(b->s->entry),
+	                          b->s->vm, b->o->qr_flags, &b->o->qr, out, err);
 	if (rc != ECERT_OK)
 		return rc;
 	/* the JSON last: its presence means the images are there too */
 	if ((b->o->qr_flags & ECERT_CERTBUILD_PNG) &&
 	    (rc = write_file(b->o, it->number, "png", &out->png, ECERT_FILE_NOSYNC, err)) !=
-		    ECERT_OK)
+	        ECERT_OK)
 		return rc;
 	if ((b->o->qr_flags & ECERT_CERTBUILD_SVG) &&
 	    (rc = write_file(b->o, it->number, "svg", &out->svg, ECERT_FILE_NOSYNC, err)) !=
-		    ECERT_OK)
+	        ECERT_OK)
 		return rc;
 	rc = write_file(b->o, it->number, "json", &out->json, ECERT_FILE_NOSYNC, err);
 	if (rc != ECERT_OK)
@@ -419,7 +420,7 @@ static void commit_items(struct batch *b, struct item *items)
 		for (it = items; rc == ECERT_OK && it; it = it->next)
 			if (it->ok && it->wrote)
 				rc = ecert_register_commit(b->reg_commit, it->number, it->doc_hash,
-							   NULL, &err);
+				                           NULL, &err);
 		if (rc == ECERT_OK) {
 			rc = ecert_register_batch_end(b->reg_commit, 1, &err);
 		} else {
@@ -510,23 +511,23 @@ static int prepare(struct batch *b, struct item *it, struct ecert_error *err)
 		it->kind = b->s->only_kind;
 	if (!number || !it->kind || strlen(number) > ECERT_REGISTER_NUMBER_MAX)
 		return ecert_fail(err, ECERT_ERR_INVALID, "%s",
-				  TR("记录与第一遍检查时不同（输入文件被改动？）",
-				     "the record differs from what pass 1 checked (was the input "
-				     "changed?)"));
+		                  TR("记录与第一遍检查时不同（输入文件被改动？）",
+		                     "the record differs from what pass 1 checked (was the input "
+		                     "changed?)"));
 	snprintf(it->number, sizeof(it->number), "%s", number);
 	rc = ecert_register_lookup(b->reg, number, &e, &found, err);
 	if (rc != ECERT_OK)
 		return rc;
 	rc = issue_record_hash(it->rec, it->kind, found ? &e : NULL, it->digest, it->rhash, &same,
-			       err);
+	                       err);
 	if (rc != ECERT_OK)
 		return rc;
 	if (found && !same && !(e.state == ECERT_REGISTER_RESERVED && b->o->replace_reserved)) {
 		ecert_error_where(err, "certificateNumber");
 		return ecert_fail(err, ECERT_ERR_EXISTS, "%s",
-				  TR("登记簿在检查后被改动（另一进程在签发同一编号？）",
-				     "the register changed since pass 1 (another process issuing "
-				     "the same number?)"));
+		                  TR("登记簿在检查后被改动（另一进程在签发同一编号？）",
+		                     "the register changed since pass 1 (another process issuing "
+		                     "the same number?)"));
 	}
 	return ECERT_OK;
 }
@@ -632,8 +633,7 @@ static void feed(struct batch *b, struct issue_scratch *sc)
 	int rc;
 
 	ecert_error_clear(&err);
-	if (ecert_records_open(b->o->in_path, b->o->format, b->o->encoding, &r, &err) !=
-	    ECERT_OK) {
+	if (ecert_records_open(b->o->in_path, b->o->format, b->o->encoding, &r, &err) != ECERT_OK) {
 		run_fail(b, b->o->in, &err);
 		return;
 	}
@@ -686,8 +686,8 @@ static void feed(struct batch *b, struct issue_scratch *sc)
 	ecert_records_close(r);
 }
 
-int issue_batch_run(const struct issue_opts *o, struct issuer_signer *s,
-		    struct issue_scratch *sc, unsigned long expected, struct issue_summary *sum)
+int issue_batch_run(const struct issue_opts *o, struct issuer_signer *s, struct issue_scratch *sc,
+                    unsigned long expected, struct issue_summary *sum)
 {
 	pthread_t workers[ISSUE_JOBS_MAX], commit_thread;
 	struct ecert_error err;

@@ -46,156 +46,156 @@ enum {
 };
 
 static const char help_zh[] =
-	"用法: ecert-issuer issue --key ISSUER.key --trust trust.json --in FILE --out DIR\n"
-	"                         [--qr png,svg|png|svg|none] [--register REG.db] [--jobs N]\n"
-	"                         [--encoding auto|utf-8|gb18030] [--format auto|csv|json|ndjson]\n"
-	"                         [--skip-invalid REJECTS.csv] [--passphrase-file FILE]\n"
-	"                         [--root ROOT.pub] [--replace-reserved] [--quiet] [--lang en]\n"
-	"\n"
-	"签发一批证书。签发机构的身份（统一社会信用代码、名称）和可签发的范围（证书类别、\n"
-	"职称系列、职业编码）取自信任列表中本机构密钥（按 kid 查找）的条目；超出范围的记录\n"
-	"在签名前即被拒绝。\n"
-	"\n"
-	"两遍处理：第一遍读取并校验全部记录——身份证号校验码与出生日期、日期真实且不晚于\n"
-	"今天、系列/级别/资格名称一致、技能等级与等级名称一致、职业编码格式、证书编号格式、\n"
-	"签发范围、同一编号重复出现、登记簿中同一编号对应另一条记录；任何一条不合格则什么\n"
-	"也不写（除非 --skip-invalid）。第二遍签名：登记簿预留状态索引 → 生成证书 → 签名并用\n"
-	"公钥验证 → 二维码 → 原子写出文件 → 登记簿确认。\n"
-	"\n"
-	"输出（每张证书）：\n"
-	"  DIR/<证书编号>.json  签名的证书（JCS 规范形式，SM3 即登记簿的 doc_hash）\n"
-	"  DIR/<证书编号>.png   二维码（纠错级别 M，静区 4 模块，300 dpi 下每模块 6 像素）\n"
-	"  DIR/<证书编号>.svg   同一二维码的矢量图\n"
-	"证书中只有脱敏身份证号（前 6 后 4 位）与加盐摘要 idDigest，从不含完整号码。\n"
-	"\n"
-	"选项:\n"
-	"  --key FILE              签发机构私钥（加密 PKCS#8，权限 0600）\n"
-	"  --trust FILE            信任列表（ecert-keys trust 生成）\n"
-	"  --root FILE             省级根公钥；给出时先用它验证信任列表的签名\n"
-	"  --in FILE               记录文件：CSV、JSON（一条或数组）或 NDJSON；- 为标准输入\n"
-	"  --out DIR               输出目录（不存在则创建）\n"
-	"  --qr LIST               png,svg（默认）、png、svg 或 none\n"
-	"  --qr-module-px N        PNG 每模块像素数，6..40（默认 6：300 dpi 下 0.5 mm）\n"
-	"  --register FILE         登记簿（SQLite）；默认为 DIR 所在目录下的 ecert-register.db\n"
-	"  --jobs N                签名线程数（默认：全部 CPU 核）\n"
-	"  --encoding ENC          auto（默认）、utf-8 或 gb18030\n"
-	"  --format FMT            auto（默认，按扩展名和内容判断）、csv、json、ndjson\n"
-	"  --skip-invalid FILE     跳过不合格记录，把它们及原因写入 FILE（CSV），签发其余记录\n"
-	"  --replace-reserved      中断的签发留下的预留编号对应的记录已被更正时，以新记录为准\n"
-	"  --passphrase-file FILE  私钥口令（文件第一行）；否则取环境变量 ECERT_PASSPHRASE\n"
-	"  --quiet                 不显示进度条\n"
-	"  --lang en               英文提示\n"
-	"  -h, --help              显示本帮助\n"
-	"\n"
-	"CSV 表头可用字段名或中文列名，例如：类别, 证书编号, 姓名, 身份证号, 性别, 工作单位,\n"
-	"系列, 专业, 级别, 资格名称, 取得资格时间, 批准文号, 取得方式, 职业编码, 职业名称,\n"
-	"等级, 等级名称, 发证日期, 证书类型, 有效期起, 有效期至, 电子证照标识\n"
-	"（详见 docs/ecert-issuer.md）。\n"
-	"\n"
-	"重复运行是幂等的：未改变的记录得到原有证书，不会重复签发或分配第二个状态索引；\n"
-	"中途被杀死（kill -9）后重新运行即可补完，不重不漏。\n"
-	"\n"
-	"环境变量:\n"
-	"  ECERT_PASSPHRASE        私钥口令（未给 --passphrase-file 时）\n"
-	"  ECERT_LANG              en 为英文提示\n"
-	"  TMPDIR                  暂存标准输入的目录\n"
-	"\n"
-	"示例:\n"
-	"  ecert-issuer issue --key org.key --trust trust.json --in 2025-06.csv --out certs \\\n"
-	"      --passphrase-file org-pass.txt\n"
-	"  iconv -f GB18030 -t UTF-8 名单.csv | ecert-issuer issue --key org.key \\\n"
-	"      --trust trust.json --in - --out certs --qr png --jobs 4\n"
-	"  ecert-issuer issue --key org.key --trust trust.json --in batch.ndjson --out certs \\\n"
-	"      --skip-invalid rejects.csv\n"
-	"\n"
-	"退出码:\n"
-	"  0  全部签发（或早已签发）；使用 --skip-invalid 时不合格记录已写入拒绝文件\n"
-	"  1  有记录不合格或超出范围（未签发任何证书）、密钥被拒绝（口令错误、权限过宽、\n"
-	"     已退役或已泄露、不在信任列表中）、签发中出错\n"
-	"  2  用法错误，或输入（记录、信任列表、密钥文件）无法读取\n";
+    "用法: ecert-issuer issue --key ISSUER.key --trust trust.json --in FILE --out DIR\n"
+    "                         [--qr png,svg|png|svg|none] [--register REG.db] [--jobs N]\n"
+    "                         [--encoding auto|utf-8|gb18030] [--format auto|csv|json|ndjson]\n"
+    "                         [--skip-invalid REJECTS.csv] [--passphrase-file FILE]\n"
+    "                         [--root ROOT.pub] [--replace-reserved] [--quiet] [--lang en]\n"
+    "\n"
+    "签发一批证书。签发机构的身份（统一社会信用代码、名称）和可签发的范围（证书类别、\n"
+    "职称系列、职业编码）取自信任列表中本机构密钥（按 kid 查找）的条目；超出范围的记录\n"
+    "在签名前即被拒绝。\n"
+    "\n"
+    "两遍处理：第一遍读取并校验全部记录——身份证号校验码与出生日期、日期真实且不晚于\n"
+    "今天、系列/级别/资格名称一致、技能等级与等级名称一致、职业编码格式、证书编号格式、\n"
+    "签发范围、同一编号重复出现、登记簿中同一编号对应另一条记录；任何一条不合格则什么\n"
+    "也不写（除非 --skip-invalid）。第二遍签名：登记簿预留状态索引 → 生成证书 → 签名并用\n"
+    "公钥验证 → 二维码 → 原子写出文件 → 登记簿确认。\n"
+    "\n"
+    "输出（每张证书）：\n"
+    "  DIR/<证书编号>.json  签名的证书（JCS 规范形式，SM3 即登记簿的 doc_hash）\n"
+    "  DIR/<证书编号>.png   二维码（纠错级别 M，静区 4 模块，300 dpi 下每模块 6 像素）\n"
+    "  DIR/<证书编号>.svg   同一二维码的矢量图\n"
+    "证书中只有脱敏身份证号（前 6 后 4 位）与加盐摘要 idDigest，从不含完整号码。\n"
+    "\n"
+    "选项:\n"
+    "  --key FILE              签发机构私钥（加密 PKCS#8，权限 0600）\n"
+    "  --trust FILE            信任列表（ecert-keys trust 生成）\n"
+    "  --root FILE             省级根公钥；给出时先用它验证信任列表的签名\n"
+    "  --in FILE               记录文件：CSV、JSON（一条或数组）或 NDJSON；- 为标准输入\n"
+    "  --out DIR               输出目录（不存在则创建）\n"
+    "  --qr LIST               png,svg（默认）、png、svg 或 none\n"
+    "  --qr-module-px N        PNG 每模块像素数，6..40（默认 6：300 dpi 下 0.5 mm）\n"
+    "  --register FILE         登记簿（SQLite）；默认为 DIR 所在目录下的 ecert-register.db\n"
+    "  --jobs N                签名线程数（默认：全部 CPU 核）\n"
+    "  --encoding ENC          auto（默认）、utf-8 或 gb18030\n"
+    "  --format FMT            auto（默认，按扩展名和内容判断）、csv、json、ndjson\n"
+    "  --skip-invalid FILE     跳过不合格记录，把它们及原因写入 FILE（CSV），签发其余记录\n"
+    "  --replace-reserved      中断的签发留下的预留编号对应的记录已被更正时，以新记录为准\n"
+    "  --passphrase-file FILE  私钥口令（文件第一行）；否则取环境变量 ECERT_PASSPHRASE\n"
+    "  --quiet                 不显示进度条\n"
+    "  --lang en               英文提示\n"
+    "  -h, --help              显示本帮助\n"
+    "\n"
+    "CSV 表头可用字段名或中文列名，例如：类别, 证书编号, 姓名, 身份证号, 性别, 工作单位,\n"
+    "系列, 专业, 级别, 资格名称, 取得资格时间, 批准文号, 取得方式, 职业编码, 职业名称,\n"
+    "等级, 等级名称, 发证日期, 证书类型, 有效期起, 有效期至, 电子证照标识\n"
+    "（详见 docs/ecert-issuer.md）。\n"
+    "\n"
+    "重复运行是幂等的：未改变的记录得到原有证书，不会重复签发或分配第二个状态索引；\n"
+    "中途被杀死（kill -9）后重新运行即可补完，不重不漏。\n"
+    "\n"
+    "环境变量:\n"
+    "  ECERT_PASSPHRASE        私钥口令（未给 --passphrase-file 时）\n"
+    "  ECERT_LANG              en 为英文提示\n"
+    "  TMPDIR                  暂存标准输入的目录\n"
+    "\n"
+    "示例:\n"
+    "  ecert-issuer issue --key org.key --trust trust.json --in 2025-06.csv --out certs \\\n"
+    "      --passphrase-file org-pass.txt\n"
+    "  iconv -f GB18030 -t UTF-8 名单.csv | ecert-issuer issue --key org.key \\\n"
+    "      --trust trust.json --in - --out certs --qr png --jobs 4\n"
+    "  ecert-issuer issue --key org.key --trust trust.json --in batch.ndjson --out certs \\\n"
+    "      --skip-invalid rejects.csv\n"
+    "\n"
+    "退出码:\n"
+    "  0  全部签发（或早已签发）；使用 --skip-invalid 时不合格记录已写入拒绝文件\n"
+    "  1  有记录不合格或超出范围（未签发任何证书）、密钥被拒绝（口令错误、权限过宽、\n"
+    "     已退役或已泄露、不在信任列表中）、签发中出错\n"
+    "  2  用法错误，或输入（记录、信任列表、密钥文件）无法读取\n";
 
 static const char help_en[] =
-	"Usage: ecert-issuer issue --key ISSUER.key --trust trust.json --in FILE --out DIR\n"
-	"                          [--qr png,svg|png|svg|none] [--register REG.db] [--jobs N]\n"
-	"                          [--encoding auto|utf-8|gb18030] [--format auto|csv|json|ndjson]\n"
-	"                          [--skip-invalid REJECTS.csv] [--passphrase-file FILE]\n"
-	"                          [--root ROOT.pub] [--replace-reserved] [--quiet] [--lang en]\n"
-	"\n"
-	"Issue a batch of certificates. The issuer's identity (USCC id, name) and what it may\n"
-	"sign (certificate kinds, title series, occupation codes) come from its own entry in\n"
-	"the trust list, found by the key's kid; a record outside that scope is refused\n"
-	"before anything is signed.\n"
-	"\n"
-	"Two passes. Pass 1 reads and checks every record: ID number checksum and birth date,\n"
-	"dates real and not in the future, series/level/titleName consistent, skill level and\n"
-	"levelName consistent, occupation code and certificate number forms, the key's scope,\n"
-	"a number given twice, a number the register holds for another record. If any record\n"
-	"fails, nothing is written (unless --skip-invalid). Pass 2 signs: the register reserves\n"
-	"a status index, the certificate is built, signed and verified with the public key,\n"
-	"the QR code rendered, the files written atomically, and the register commits.\n"
-	"\n"
-	"Output per certificate:\n"
-	"  DIR/<number>.json  the signed certificate (JCS form; its SM3 is the register's\n"
-	"                     doc_hash)\n"
-	"  DIR/<number>.png   the QR code (error correction M, quiet zone 4 modules, 6 px per\n"
-	"                     module at 300 dpi)\n"
-	"  DIR/<number>.svg   the same QR code as a vector image\n"
-	"A certificate carries only the masked ID number (first 6, last 4) and the salted\n"
-	"idDigest, never the full number.\n"
-	"\n"
-	"Options:\n"
-	"  --key FILE              the issuer's private key (encrypted PKCS#8, mode 0600)\n"
-	"  --trust FILE            the trust list (from ecert-keys trust)\n"
-	"  --root FILE             the province root public key: verify the trust list's\n"
-	"                          signature with it first\n"
-	"  --in FILE               the records: CSV, JSON (one record or an array) or NDJSON;\n"
-	"                          - reads standard input\n"
-	"  --out DIR               the output directory (created if missing)\n"
-	"  --qr LIST               png,svg (default), png, svg or none\n"
-	"  --qr-module-px N        PNG pixels per module, 6..40 (default 6: 0.5 mm at 300 dpi)\n"
-	"  --register FILE         the register (SQLite); default: ecert-register.db in the\n"
-	"                          directory that holds DIR\n"
-	"  --jobs N                signing threads (default: all CPU cores)\n"
-	"  --encoding ENC          auto (default), utf-8 or gb18030\n"
-	"  --format FMT            auto (default: by extension and content), csv, json, ndjson\n"
-	"  --skip-invalid FILE     skip bad records, write them with the reasons to FILE (CSV),\n"
-	"                          issue the rest\n"
-	"  --replace-reserved      a number an interrupted run reserved now has a corrected\n"
-	"                          record: take the new one\n"
-	"  --passphrase-file FILE  the key's passphrase (first line); else ECERT_PASSPHRASE\n"
-	"  --quiet                 no progress bar\n"
-	"  --lang zh|en            language of the messages (default Chinese)\n"
-	"  -h, --help              show this help\n"
-	"\n"
-	"The CSV header names the fields in English or by their Chinese labels, e.g. 类别,\n"
-	"证书编号, 姓名, 身份证号, 性别, 工作单位, 系列, 专业, 级别, 资格名称, 取得资格时间,\n"
-	"批准文号, 取得方式, 职业编码, 职业名称, 等级, 等级名称, 发证日期, 证书类型, 有效期起,\n"
-	"有效期至, 电子证照标识 (see docs/ecert-issuer.md).\n"
-	"\n"
-	"Running again is idempotent: an unchanged record yields the existing certificate,\n"
-	"never a duplicate or a second status index. A run killed at any moment (kill -9)\n"
-	"completes when run again, with no duplicate and no gap.\n"
-	"\n"
-	"Environment:\n"
-	"  ECERT_PASSPHRASE        the key's passphrase, when --passphrase-file is not given\n"
-	"  ECERT_LANG              en for English messages\n"
-	"  TMPDIR                  where standard input is spooled\n"
-	"\n"
-	"Examples:\n"
-	"  ecert-issuer issue --key org.key --trust trust.json --in 2025-06.csv --out certs \\\n"
-	"      --passphrase-file org-pass.txt\n"
-	"  iconv -f GB18030 -t UTF-8 list.csv | ecert-issuer issue --key org.key \\\n"
-	"      --trust trust.json --in - --out certs --qr png --jobs 4\n"
-	"  ecert-issuer issue --key org.key --trust trust.json --in batch.ndjson --out certs \\\n"
-	"      --skip-invalid rejects.csv\n"
-	"\n"
-	"Exit status:\n"
-	"  0  all issued (or issued before); with --skip-invalid the bad records are in the\n"
-	"     rejects file\n"
-	"  1  a record invalid or out of scope (nothing issued), the key refused (wrong\n"
-	"     passphrase, file readable by others, retired or compromised, not in the trust\n"
-	"     list), an error while issuing\n"
-	"  2  usage error, or an input (records, trust list, key file) that cannot be read\n";
+    "Usage: ecert-issuer issue --key ISSUER.key --trust trust.json --in FILE --out DIR\n"
+    "                          [--qr png,svg|png|svg|none] [--register REG.db] [--jobs N]\n"
+    "                          [--encoding auto|utf-8|gb18030] [--format auto|csv|json|ndjson]\n"
+    "                          [--skip-invalid REJECTS.csv] [--passphrase-file FILE]\n"
+    "                          [--root ROOT.pub] [--replace-reserved] [--quiet] [--lang en]\n"
+    "\n"
+    "Issue a batch of certificates. The issuer's identity (USCC id, name) and what it may\n"
+    "sign (certificate kinds, title series, occupation codes) come from its own entry in\n"
+    "the trust list, found by the key's kid; a record outside that scope is refused\n"
+    "before anything is signed.\n"
+    "\n"
+    "Two passes. Pass 1 reads and checks every record: ID number checksum and birth date,\n"
+    "dates real and not in the future, series/level/titleName consistent, skill level and\n"
+    "levelName consistent, occupation code and certificate number forms, the key's scope,\n"
+    "a number given twice, a number the register holds for another record. If any record\n"
+    "fails, nothing is written (unless --skip-invalid). Pass 2 signs: the register reserves\n"
+    "a status index, the certificate is built, signed and verified with the public key,\n"
+    "the QR code rendered, the files written atomically, and the register commits.\n"
+    "\n"
+    "Output per certificate:\n"
+    "  DIR/<number>.json  the signed certificate (JCS form; its SM3 is the register's\n"
+    "                     doc_hash)\n"
+    "  DIR/<number>.png   the QR code (error correction M, quiet zone 4 modules, 6 px per\n"
+    "                     module at 300 dpi)\n"
+    "  DIR/<number>.svg   the same QR code as a vector image\n"
+    "A certificate carries only the masked ID number (first 6, last 4) and the salted\n"
+    "idDigest, never the full number.\n"
+    "\n"
+    "Options:\n"
+    "  --key FILE              the issuer's private key (encrypted PKCS#8, mode 0600)\n"
+    "  --trust FILE            the trust list (from ecert-keys trust)\n"
+    "  --root FILE             the province root public key: verify the trust list's\n"
+    "                          signature with it first\n"
+    "  --in FILE               the records: CSV, JSON (one record or an array) or NDJSON;\n"
+    "                          - reads standard input\n"
+    "  --out DIR               the output directory (created if missing)\n"
+    "  --qr LIST               png,svg (default), png, svg or none\n"
+    "  --qr-module-px N        PNG pixels per module, 6..40 (default 6: 0.5 mm at 300 dpi)\n"
+    "  --register FILE         the register (SQLite); default: ecert-register.db in the\n"
+    "                          directory that holds DIR\n"
+    "  --jobs N                signing threads (default: all CPU cores)\n"
+    "  --encoding ENC          auto (default), utf-8 or gb18030\n"
+    "  --format FMT            auto (default: by extension and content), csv, json, ndjson\n"
+    "  --skip-invalid FILE     skip bad records, write them with the reasons to FILE (CSV),\n"
+    "                          issue the rest\n"
+    "  --replace-reserved      a number an interrupted run reserved now has a corrected\n"
+    "                          record: take the new one\n"
+    "  --passphrase-file FILE  the key's passphrase (first line); else ECERT_PASSPHRASE\n"
+    "  --quiet                 no progress bar\n"
+    "  --lang zh|en            language of the messages (default Chinese)\n"
+    "  -h, --help              show this help\n"
+    "\n"
+    "The CSV header names the fields in English or by their Chinese labels, e.g. 类别,\n"
+    "证书编号, 姓名, 身份证号, 性别, 工作单位, 系列, 专业, 级别, 资格名称, 取得资格时间,\n"
+    "批准文号, 取得方式, 职业编码, 职业名称, 等级, 等级名称, 发证日期, 证书类型, 有效期起,\n"
+    "有效期至, 电子证照标识 (see docs/ecert-issuer.md).\n"
+    "\n"
+    "Running again is idempotent: an unchanged record yields the existing certificate,\n"
+    "never a duplicate or a second status index. A run killed at any moment (kill -9)\n"
+    "completes when run again, with no duplicate and no gap.\n"
+    "\n"
+    "Environment:\n"
+    "  ECERT_PASSPHRASE        the key's passphrase, when --passphrase-file is not given\n"
+    "  ECERT_LANG              en for English messages\n"
+    "  TMPDIR                  where standard input is spooled\n"
+    "\n"
+    "Examples:\n"
+    "  ecert-issuer issue --key org.key --trust trust.json --in 2025-06.csv --out certs \\\n"
+    "      --passphrase-file org-pass.txt\n"
+    "  iconv -f GB18030 -t UTF-8 list.csv | ecert-issuer issue --key org.key \\\n"
+    "      --trust trust.json --in - --out certs --qr png --jobs 4\n"
+    "  ecert-issuer issue --key org.key --trust trust.json --in batch.ndjson --out certs \\\n"
+    "      --skip-invalid rejects.csv\n"
+    "\n"
+    "Exit status:\n"
+    "  0  all issued (or issued before); with --skip-invalid the bad records are in the\n"
+    "     rejects file\n"
+    "  1  a record invalid or out of scope (nothing issued), the key refused (wrong\n"
+    "     passphrase, file readable by others, retired or compromised, not in the trust\n"
+    "     list), an error while issuing\n"
+    "  2  usage error, or an input (records, trust list, key file) that cannot be read\n";
 
 static double mono_now(void)
 {
@@ -224,7 +224,7 @@ static const char *str(const cJSON *obj, const char *key)
 /* A refused item: report it (the first few in full), remember it for pass 2 and the
  * rejects file. err->where is the field; `id` the record's idNumber (masked everywhere). */
 static int reject(struct pass1 *p, unsigned long line, const char *number, const char *id,
-		  struct ecert_error *e)
+                  struct ecert_error *e)
 {
 	char where[ECERT_ERR_WHERE_MAX + 64], reason[ECERT_ERR_MSG_MAX + 128];
 	struct ecert_error err;
@@ -235,11 +235,11 @@ static int reject(struct pass1 *p, unsigned long line, const char *number, const
 	else if (strcmp(field, "type") == 0)
 		field = "kind";
 	snprintf(reason, sizeof(reason), "%s: %s", issuer_code_text(e->code),
-		 e->msg[0] ? e->msg : ecert_strerror(e->code));
+	         e->msg[0] ? e->msg : ecert_strerror(e->code));
 	issuer_redact(reason, id);
 	if (line)
 		snprintf(where, sizeof(where), TR("第 %lu 行%s%s", "line %lu%s%s"), line,
-			 field[0] ? TR("，字段 ", ", field ") : "", field);
+		         field[0] ? TR("，字段 ", ", field ") : "", field);
 	else
 		snprintf(where, sizeof(where), "%s", field);
 	issuer_redact(where, id);
@@ -249,7 +249,8 @@ static int reject(struct pass1 *p, unsigned long line, const char *number, const
 		p->shown++;
 	}
 	ecert_error_clear(&err);
-	if (issue_scratch_reject(p->sc, p->ordinal, line, number, field, reason, &err) != ECERT_OK) {
+	if (issue_scratch_reject(p->sc, p->ordinal, line, number, field, reason, &err) !=
+	    ECERT_OK) {
 		issuer_report("issue", &err);
 		return -1;
 	}
@@ -257,9 +258,9 @@ static int reject(struct pass1 *p, unsigned long line, const char *number, const
 }
 
 int issue_record_hash(const cJSON *rec, int kind, const struct ecert_register_entry *found,
-		      char digest[ECERT_REGISTER_DIGEST_MAX + 1],
-		      char hash[ECERT_CERTBUILD_HASH_SIZE], int *same_holder,
-		      struct ecert_error *err)
+                      char digest[ECERT_REGISTER_DIGEST_MAX + 1],
+                      char hash[ECERT_CERTBUILD_HASH_SIZE], int *same_holder,
+                      struct ecert_error *err)
 {
 	const char *id = str(rec, "idNumber");
 	char fresh[ECERT_ID_DIGEST_SIZE];
@@ -297,38 +298,37 @@ static int register_check(struct pass1 *p, const cJSON *rec, int kind, struct ec
 	ecert_error_where(err, "certificateNumber");
 	if (e.state == ECERT_REGISTER_ISSUED) {
 		if (!same_holder)
-			return ecert_fail(err, ECERT_ERR_EXISTS,
-					  "%s",
-					  TR("该证书编号已为另一持证人签发；编号不能重复使用",
-					     "this number was issued to another holder; a number "
-					     "is never reused"));
+			return ecert_fail(err, ECERT_ERR_EXISTS, "%s",
+			                  TR("该证书编号已为另一持证人签发；编号不能重复使用",
+			                     "this number was issued to another holder; a number "
+			                     "is never reused"));
 		if (strcmp(hash, e.record_hash) != 0)
-			return ecert_fail(err, ECERT_ERR_EXISTS,
-					  "%s",
-					  TR("该证书编号已按另一内容签发（%s）；记录有变更须使用新编号"
-					     "或先撤销原证书",
-					     "this number was issued from a different record; a "
-					     "changed record needs a new number"));
+			return ecert_fail(
+			    err, ECERT_ERR_EXISTS, "%s",
+			    TR("该证书编号已按另一内容签发（%s）；记录有变更须使用新编号"
+			       "或先撤销原证书",
+			       "this number was issued from a different record; a "
+			       "changed record needs a new number"));
 		return ECERT_OK; /* already issued: pass 2 keeps it */
 	}
 	if (strcmp(e.kid, p->s->kid) != 0)
 		return ecert_fail(err, ECERT_ERR_EXISTS,
-				  TR("该编号已被另一密钥 %s 的中断签发预留，请用该密钥完成",
-				     "this number was reserved by an interrupted run under key %s; "
-				     "finish it with that key"),
-				  e.kid);
+		                  TR("该编号已被另一密钥 %s 的中断签发预留，请用该密钥完成",
+		                     "this number was reserved by an interrupted run under key %s; "
+		                     "finish it with that key"),
+		                  e.kid);
 	if ((!same_holder || strcmp(hash, e.record_hash) != 0) && !p->o->replace_reserved)
 		return ecert_fail(err, ECERT_ERR_EXISTS, "%s",
-				  TR("该编号被中断的签发为另一内容预留；确认更正后加 "
-				     "--replace-reserved 重新签发",
-				     "this number was reserved by an interrupted run for a "
-				     "different record; if the record was corrected, run with "
-				     "--replace-reserved"));
+		                  TR("该编号被中断的签发为另一内容预留；确认更正后加 "
+		                     "--replace-reserved 重新签发",
+		                     "this number was reserved by an interrupted run for a "
+		                     "different record; if the record was corrected, run with "
+		                     "--replace-reserved"));
 	return ECERT_OK;
 }
 
 static int check_record(struct pass1 *p, const cJSON *rec, unsigned long line,
-			struct ecert_error *err)
+                        struct ecert_error *err)
 {
 	struct ecert_record_info info;
 	const char *number = str(rec, "certificateNumber"), *kind;
@@ -340,10 +340,10 @@ static int check_record(struct pass1 *p, const cJSON *rec, unsigned long line,
 		return rc;
 	kind = ecert_record_kind_name(info.kind);
 	rc = ecert_trustlist_check(p->s->tl, p->s->issuer_id, p->s->kid, p->s->suite, kind,
-				   info.kind == ECERT_RECORD_TITLE ? str(rec, "series") : NULL,
-				   info.kind == ECERT_RECORD_SKILL ? str(rec, "occupationCode")
-								    : NULL,
-				   p->now, p->now, err);
+	                           info.kind == ECERT_RECORD_TITLE ? str(rec, "series") : NULL,
+	                           info.kind == ECERT_RECORD_SKILL ? str(rec, "occupationCode")
+	                                                           : NULL,
+	                           p->now, p->now, err);
 	if (rc != ECERT_OK)
 		return rc;
 	dup = issue_scratch_seen(p->sc, number, line, &first, err);
@@ -352,9 +352,9 @@ static int check_record(struct pass1 *p, const cJSON *rec, unsigned long line,
 	if (dup) {
 		ecert_error_where(err, "certificateNumber");
 		return ecert_fail(err, ECERT_ERR_EXISTS,
-				  TR("证书编号 %s 在本批中重复（第 %lu 行已出现）",
-				     "certificate number %s given twice (also on line %lu)"),
-				  number, first);
+		                  TR("证书编号 %s 在本批中重复（第 %lu 行已出现）",
+		                     "certificate number %s given twice (also on line %lu)"),
+		                  number, first);
 	}
 	return register_check(p, rec, info.kind, err);
 }
@@ -404,7 +404,7 @@ static int pass1(struct pass1 *p)
 		}
 		if (rc != ECERT_OK) {
 			if (reject(p, line, str(rec, "certificateNumber"), str(rec, "idNumber"),
-				   &err) != 0) {
+			           &err) != 0) {
 				cJSON_Delete(rec);
 				goto out;
 			}
@@ -435,7 +435,7 @@ static int spool_stdin(char *path, size_t size, struct ecert_error *err)
 	if (fd < 0) {
 		ecert_error_where(err, "%s", tmpl);
 		return ecert_fail(err, ECERT_ERR_IO, "cannot create a temp file: %s",
-				  strerror(errno));
+		                  strerror(errno));
 	}
 	unlink(tmpl);
 	for (;;) {
@@ -459,7 +459,7 @@ static int spool_stdin(char *path, size_t size, struct ecert_error *err)
 				ecert_error_where(err, "%s", tmpl);
 				close(fd);
 				return ecert_fail(err, ECERT_ERR_IO, "cannot spool stdin: %s",
-						  strerror(errno));
+				                  strerror(errno));
 			}
 		}
 	}
@@ -486,14 +486,14 @@ static int make_out_dir(const char *dir, struct ecert_error *err)
 		if (mkdir(path, ISSUE_DIR_MODE) != 0 && errno != EEXIST) {
 			ecert_error_where(err, "%s", path);
 			return ecert_fail(err, ECERT_ERR_IO, "cannot create the directory: %s",
-					  strerror(errno));
+			                  strerror(errno));
 		}
 		*p = '/';
 	}
 	if (mkdir(path, ISSUE_DIR_MODE) != 0 && errno != EEXIST) {
 		ecert_error_where(err, "%s", dir);
 		return ecert_fail(err, ECERT_ERR_IO, "cannot create the directory: %s",
-				  strerror(errno));
+		                  strerror(errno));
 	}
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		ecert_error_where(err, "%s", dir);
@@ -557,8 +557,8 @@ static void summary(const struct issue_summary *sum, double elapsed)
 	if (issuer_english)
 		printf("issued %lu, already issued %lu, skipped %lu%s, elapsed %.1f s, "
 		       "%.1f certificates/s\n",
-		       sum->issued, sum->already, sum->skipped,
-		       sum->failed ? ", FAILED" : "", elapsed, rate);
+		       sum->issued, sum->already, sum->skipped, sum->failed ? ", FAILED" : "",
+		       elapsed, rate);
 	else
 		printf("签发 %lu 张，早已签发 %lu 张，跳过 %lu 条%s，用时 %.1f 秒，%.1f 张/秒\n",
 		       sum->issued, sum->already, sum->skipped, sum->failed ? "，有失败" : "",
@@ -569,25 +569,25 @@ static void summary(const struct issue_summary *sum, double elapsed)
 int issuer_cmd_issue(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"key", required_argument, NULL, OPT_KEY},
-		{"trust", required_argument, NULL, OPT_TRUST},
-		{"root", required_argument, NULL, OPT_ROOT},
-		{"in", required_argument, NULL, OPT_IN},
-		{"out", required_argument, NULL, OPT_OUT},
-		{"qr", required_argument, NULL, OPT_QR},
-		{"qr-module-px", required_argument, NULL, OPT_QR_PX},
-		{"register", required_argument, NULL, OPT_REGISTER},
-		{"jobs", required_argument, NULL, OPT_JOBS},
-		{"encoding", required_argument, NULL, OPT_ENCODING},
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"skip-invalid", required_argument, NULL, OPT_SKIP_INVALID},
-		{"passphrase-file", required_argument, NULL, OPT_PASSFILE},
-		{"passphrase", optional_argument, NULL, ISSUER_OPT_PASSPHRASE},
-		{"replace-reserved", no_argument, NULL, OPT_REPLACE},
-		{"quiet", no_argument, NULL, OPT_QUIET},
-		{"lang", required_argument, NULL, ISSUER_OPT_LANG},
-		{"help", no_argument, NULL, OPT_HELP},
-		{NULL, 0, NULL, 0},
+	    {"key", required_argument, NULL, OPT_KEY},
+	    {"trust", required_argument, NULL, OPT_TRUST},
+	    {"root", required_argument, NULL, OPT_ROOT},
+	    {"in", required_argument, NULL, OPT_IN},
+	    {"out", required_argument, NULL, OPT_OUT},
+	    {"qr", required_argument, NULL, OPT_QR},
+	    {"qr-module-px", required_argument, NULL, OPT_QR_PX},
+	    {"register", required_argument, NULL, OPT_REGISTER},
+	    {"jobs", required_argument, NULL, OPT_JOBS},
+	    {"encoding", required_argument, NULL, OPT_ENCODING},
+	    {"format", required_argument, NULL, OPT_FORMAT},
+	    {"skip-invalid", required_argument, NULL, OPT_SKIP_INVALID},
+	    {"passphrase-file", required_argument, NULL, OPT_PASSFILE},
+	    {"passphrase", optional_argument, NULL, ISSUER_OPT_PASSPHRASE},
+	    {"replace-reserved", no_argument, NULL, OPT_REPLACE},
+	    {"quiet", no_argument, NULL, OPT_QUIET},
+	    {"lang", required_argument, NULL, ISSUER_OPT_LANG},
+	    {"help", no_argument, NULL, OPT_HELP},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *cmd = "issue";
 	char reg_path[ISSUE_PATH_MAX], spool[ISSUE_PATH_MAX];
@@ -629,14 +629,17 @@ int issuer_cmd_issue(int argc, char **argv)
 			break;
 		case OPT_QR:
 			if (parse_qr(optarg, &o.qr_flags) != 0)
-				return issuer_usage(cmd, TR("--qr 应为 png,svg、png、svg 或 none",
-							    "--qr: expected png,svg, png, svg or none"));
+				return issuer_usage(cmd,
+				                    TR("--qr 应为 png,svg、png、svg 或 none",
+				                       "--qr: expected png,svg, png, svg or none"));
 			break;
 		case OPT_QR_PX:
-			if (parse_int(optarg, ECERT_QR_MODULE_PX_MIN, ECERT_QR_MODULE_PX_MAX, &v) != 0)
-				return issuer_usage(cmd, TR("--qr-module-px 应为 %d..%d",
-							    "--qr-module-px: expected %d..%d"),
-						    ECERT_QR_MODULE_PX_MIN, ECERT_QR_MODULE_PX_MAX);
+			if (parse_int(optarg, ECERT_QR_MODULE_PX_MIN, ECERT_QR_MODULE_PX_MAX, &v) !=
+			    0)
+				return issuer_usage(cmd,
+				                    TR("--qr-module-px 应为 %d..%d",
+				                       "--qr-module-px: expected %d..%d"),
+				                    ECERT_QR_MODULE_PX_MIN, ECERT_QR_MODULE_PX_MAX);
 			o.qr.module_px = (unsigned)v;
 			break;
 		case OPT_REGISTER:
@@ -644,22 +647,24 @@ int issuer_cmd_issue(int argc, char **argv)
 			break;
 		case OPT_JOBS:
 			if (parse_int(optarg, 1, ISSUE_JOBS_MAX, &v) != 0)
-				return issuer_usage(cmd, TR("--jobs 应为 1..%d",
-							    "--jobs: expected 1..%d"),
-						    ISSUE_JOBS_MAX);
+				return issuer_usage(
+				    cmd, TR("--jobs 应为 1..%d", "--jobs: expected 1..%d"),
+				    ISSUE_JOBS_MAX);
 			o.jobs = (int)v;
 			break;
 		case OPT_ENCODING:
 			if (ecert_records_encoding_parse(optarg, &o.encoding, &err) != ECERT_OK)
-				return issuer_usage(cmd, TR("--encoding 应为 auto、utf-8 或 gb18030",
-							    "--encoding: expected auto, utf-8 or "
-							    "gb18030"));
+				return issuer_usage(cmd,
+				                    TR("--encoding 应为 auto、utf-8 或 gb18030",
+				                       "--encoding: expected auto, utf-8 or "
+				                       "gb18030"));
 			break;
 		case OPT_FORMAT:
 			if (ecert_records_format_parse(optarg, &o.format, &err) != ECERT_OK)
-				return issuer_usage(cmd, TR("--format 应为 auto、csv、json 或 ndjson",
-							    "--format: expected auto, csv, json or "
-							    "ndjson"));
+				return issuer_usage(cmd,
+				                    TR("--format 应为 auto、csv、json 或 ndjson",
+				                       "--format: expected auto, csv, json or "
+				                       "ndjson"));
 			break;
 		case OPT_SKIP_INVALID:
 			o.skip_invalid = optarg;
@@ -682,11 +687,11 @@ int issuer_cmd_issue(int argc, char **argv)
 	}
 	if (optind < argc)
 		return issuer_usage(cmd, TR("多余的参数 '%s'", "unexpected argument '%s'"),
-				    argv[optind]);
+		                    argv[optind]);
 	if (!o.signer.key_path || !o.signer.trust_path || !o.in || !o.out)
 		return issuer_usage(cmd, "%s",
-				    TR("必须给出 --key、--trust、--in 和 --out",
-				       "--key, --trust, --in and --out are required"));
+		                    TR("必须给出 --key、--trust、--in 和 --out",
+		                       "--key, --trust, --in and --out are required"));
 	o.progress = !quiet && isatty(STDERR_FILENO);
 	if (!o.reg_path) {
 		default_register(o.out, reg_path, sizeof(reg_path));
@@ -726,14 +731,16 @@ int issuer_cmd_issue(int argc, char **argv)
 	if (status != ISSUER_EXIT_OK)
 		goto out;
 	if (p.rejected > ISSUE_ERRORS_SHOWN)
-		issuer_error(cmd, TR("另有 %lu 条记录不合格（未逐条列出）",
-				     "%lu more records are invalid (not listed)"),
-			     p.rejected - ISSUE_ERRORS_SHOWN);
+		issuer_error(cmd,
+		             TR("另有 %lu 条记录不合格（未逐条列出）",
+		                "%lu more records are invalid (not listed)"),
+		             p.rejected - ISSUE_ERRORS_SHOWN);
 	sum.skipped = p.rejected;
 	if (p.rejected && !o.skip_invalid) {
-		issuer_error(cmd, TR("%lu 条记录（共 %lu 条）不合格：未签发任何证书，未写入任何文件",
-				     "%lu of %lu records are invalid: nothing was issued or written"),
-			     p.rejected, p.ordinal);
+		issuer_error(cmd,
+		             TR("%lu 条记录（共 %lu 条）不合格：未签发任何证书，未写入任何文件",
+		                "%lu of %lu records are invalid: nothing was issued or written"),
+		             p.rejected, p.ordinal);
 		status = ISSUER_EXIT_FAIL;
 		goto out;
 	}
@@ -743,9 +750,10 @@ int issuer_cmd_issue(int argc, char **argv)
 			goto out;
 		}
 		if (p.rejected)
-			issuer_warn(cmd, TR("跳过 %lu 条不合格记录，已写入 %s",
-					    "skipped %lu invalid records, listed in %s"),
-				    p.rejected, o.skip_invalid);
+			issuer_warn(cmd,
+			            TR("跳过 %lu 条不合格记录，已写入 %s",
+			               "skipped %lu invalid records, listed in %s"),
+			            p.rejected, o.skip_invalid);
 	}
 	if (make_out_dir(o.out, &err) != ECERT_OK) {
 		status = issuer_fail(cmd, &err);

@@ -47,39 +47,39 @@ void issue_scratch_close(struct issue_scratch *sc);
 /* Note `number` seen on `line`: 0 if new, 1 if it was seen before (*first_line = where),
  * -1 on error (err set). */
 int issue_scratch_seen(struct issue_scratch *sc, const char *number, unsigned long line,
-		       unsigned long *first_line, struct ecert_error *err);
+                       unsigned long *first_line, struct ecert_error *err);
 /* Record that the ordinal-th input item (from 1) is refused, with what to tell. */
 int issue_scratch_reject(struct issue_scratch *sc, unsigned long ordinal, unsigned long line,
-			 const char *number, const char *field, const char *reason,
-			 struct ecert_error *err);
+                         const char *number, const char *field, const char *reason,
+                         struct ecert_error *err);
 /* Whether the ordinal-th item was refused; ordinals must be asked in increasing order. */
 int issue_scratch_is_rejected(struct issue_scratch *sc, unsigned long ordinal);
 /* Write the refused items as CSV (line, certificateNumber, field, reason) to path. */
 int issue_scratch_write_rejects(struct issue_scratch *sc, const char *path,
-				struct ecert_error *err);
+                                struct ecert_error *err);
 
 /* ---- pass 2 (batch.c) ---- */
 
 struct issue_summary {
-	unsigned long issued;   /* signed and written in this run */
-	unsigned long already;  /* issued before from the same record */
-	unsigned long failed;   /* could not be issued in this run */
-	unsigned long skipped;  /* refused in pass 1 (--skip-invalid) */
+	unsigned long issued;  /* signed and written in this run */
+	unsigned long already; /* issued before from the same record */
+	unsigned long failed;  /* could not be issued in this run */
+	unsigned long skipped; /* refused in pass 1 (--skip-invalid) */
 };
 
 /* Sign and write the `expected` records pass 1 accepted (the others are skipped by
  * ordinal), with o->jobs worker threads. ISSUER_EXIT_OK or the exit status to return;
  * errors are reported as they happen. */
-int issue_batch_run(const struct issue_opts *o, struct issuer_signer *s,
-		    struct issue_scratch *sc, unsigned long expected, struct issue_summary *sum);
+int issue_batch_run(const struct issue_opts *o, struct issuer_signer *s, struct issue_scratch *sc,
+                    unsigned long expected, struct issue_summary *sum);
 
 /* The register's record hash of a record and the holder digest it was made with: the
  * register's digest when it has the number for this holder, else a fresh one (or, with
  * `replace`, a fresh one for a reserved row of another holder). Shared by both passes so
  * that they agree. found: the register's row for the number, or NULL. */
 int issue_record_hash(const cJSON *rec, int kind, const struct ecert_register_entry *found,
-		      char digest[ECERT_REGISTER_DIGEST_MAX + 1],
-		      char hash[ECERT_CERTBUILD_HASH_SIZE], int *same_holder,
-		      struct ecert_error *err);
+                      char digest[ECERT_REGISTER_DIGEST_MAX + 1],
+                      char hash[ECERT_CERTBUILD_HASH_SIZE], int *same_holder,
+                      struct ecert_error *err);
 
 #endif

@@ -87,15 +87,15 @@ struct issuer_signer {
 	const char *issuer_name; /* from the entry */
 	const char *suite;       /* the entry's cryptosuite = the key's */
 	char list_id[ECERT_STATUSLIST_ID_MAX + 1];
-	char vm[ISSUER_VM_MAX];  /* verificationMethod: issuer id + "#" + kid */
-	int only_kind;           /* ECERT_RECORD_TITLE / _SKILL when the scope has one kind */
+	char vm[ISSUER_VM_MAX]; /* verificationMethod: issuer id + "#" + kid */
+	int only_kind;          /* ECERT_RECORD_TITLE / _SKILL when the scope has one kind */
 };
 
 struct issuer_signer_args {
 	const char *key_path;
 	const char *passphrase_file; /* NULL: ECERT_PASSPHRASE */
 	const char *trust_path;
-	const char *root_path;       /* NULL: the list's root proof is not checked */
+	const char *root_path; /* NULL: the list's root proof is not checked */
 };
 
 /* Load the trust list (verified with the root key when root_path is given, else checked
@@ -104,7 +104,7 @@ struct issuer_signer_args {
  * Errors: those of the loaders; ECERT_ERR_TRUST (not listed, another key under the kid,
  * another suite); ECERT_ERR_SCOPE (retired, compromised, not yet or no longer valid). */
 int issuer_signer_open(const struct issuer_signer_args *a, int64_t now, struct issuer_signer *s,
-		       struct ecert_error *err);
+                       struct ecert_error *err);
 void issuer_signer_close(struct issuer_signer *s);
 
 /* The commands. */

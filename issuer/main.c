@@ -23,15 +23,15 @@
 int issuer_english;
 
 static const struct issuer_command issuer_commands[] = {
-	{"issue", "签发证书：校验一批记录，签名，写出 JSON 与二维码，登记",
-	 "issue certificates: validate a batch of records, sign, write JSON and QR codes, register",
-	 issuer_cmd_issue},
-	{"revoke", "撤销一张证书（在登记簿中记录撤销及原因）",
-	 "revoke a certificate (recorded in the register with its reason)", issuer_cmd_revoke},
-	{"status-list", "发布签名的撤销状态列表（W3C Bitstring Status List）",
-	 "publish the signed revocation status list (W3C Bitstring Status List)",
-	 issuer_cmd_status_list},
-	{NULL, NULL, NULL, NULL},
+    {"issue", "签发证书：校验一批记录，签名，写出 JSON 与二维码，登记",
+     "issue certificates: validate a batch of records, sign, write JSON and QR codes, register",
+     issuer_cmd_issue},
+    {"revoke", "撤销一张证书（在登记簿中记录撤销及原因）",
+     "revoke a certificate (recorded in the register with its reason)", issuer_cmd_revoke},
+    {"status-list", "发布签名的撤销状态列表（W3C Bitstring Status List）",
+     "publish the signed revocation status list (W3C Bitstring Status List)",
+     issuer_cmd_status_list},
+    {NULL, NULL, NULL, NULL},
 };
 
 const char *issuer_tr(const char *zh, const char *en)
@@ -225,8 +225,7 @@ int issuer_usage(const char *cmd, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	issuer_error(cmd, "%s", msg);
-	fprintf(stderr, TR("请参阅 '%s %s --help'。\n", "Try '%s %s --help'.\n"), ISSUER_PROG,
-		cmd);
+	fprintf(stderr, TR("请参阅 '%s %s --help'。\n", "Try '%s %s --help'.\n"), ISSUER_PROG, cmd);
 	return ISSUER_EXIT_USAGE;
 }
 
@@ -239,9 +238,10 @@ int issuer_next_opt(const char *cmd, int argc, char **argv, const struct option 
 		c = getopt_long(argc, argv, ":h", opts, NULL);
 		if (c == ISSUER_OPT_LANG) {
 			if (issuer_set_lang(optarg) != 0) {
-				issuer_usage(cmd, TR("--lang 只能是 zh 或 en，而不是 '%s'",
-						     "--lang: expected zh or en, not '%s'"),
-					     optarg);
+				issuer_usage(cmd,
+				             TR("--lang 只能是 zh 或 en，而不是 '%s'",
+				                "--lang: expected zh or en, not '%s'"),
+				             optarg);
 				return '?';
 			}
 			continue;
@@ -253,17 +253,18 @@ int issuer_next_opt(const char *cmd, int argc, char **argv, const struct option 
 			issuer_usage(cmd, TR("未知选项 '-%c'", "unknown option '-%c'"), optopt);
 		else
 			issuer_usage(cmd, TR("未知选项 '%s'", "unknown option '%s'"),
-				     argv[optind - 1]);
+			             argv[optind - 1]);
 	} else if (c == ':') {
 		issuer_usage(cmd, TR("选项 '%s' 需要一个值", "option '%s' needs a value"),
-			     argv[optind - 1]);
+		             argv[optind - 1]);
 		c = '?';
 	} else if (c == ISSUER_OPT_PASSPHRASE) {
-		issuer_usage(cmd, "%s",
-			     TR("口令从不在命令行上给出：请用 --passphrase-file FILE 或环境变量 "
-				"ECERT_PASSPHRASE",
-				"the passphrase is never taken from the command line: use "
-				"--passphrase-file FILE or the ECERT_PASSPHRASE environment variable"));
+		issuer_usage(
+		    cmd, "%s",
+		    TR("口令从不在命令行上给出：请用 --passphrase-file FILE 或环境变量 "
+		       "ECERT_PASSPHRASE",
+		       "the passphrase is never taken from the command line: use "
+		       "--passphrase-file FILE or the ECERT_PASSPHRASE environment variable"));
 		c = '?';
 	}
 	return c;
@@ -280,38 +281,43 @@ static void help(FILE *f)
 	const struct issuer_command *c;
 
 	if (issuer_english)
-		fprintf(f,
-			"Usage: %s COMMAND [OPTIONS]\n\n"
-			"Issue ecert electronic certificates (title and skill certificates of the\n"
-			"Jilin skill/title pathway scheme): signed JSON documents with QR codes, a\n"
-			"register of what was issued, revocation and the status list.\n\nCommands:\n",
-			ISSUER_PROG);
+		fprintf(
+		    f,
+		    "Usage: %s COMMAND [OPTIONS]\n\n"
+		    "Issue ecert electronic certificates (title and skill certificates of the\n"
+		    "Jilin skill/title pathway scheme): signed JSON documents with QR codes, a\n"
+		    "register of what was issued, revocation and the status list.\n\nCommands:\n",
+		    ISSUER_PROG);
 	else
-		fprintf(f,
-			"用法: %s 命令 [选项]\n\n"
-			"签发 ecert 电子证书（吉林省技能人才与专业技术人才职业发展贯通的电子职称证书、\n"
-			"职业技能等级证书）：带二维码的签名 JSON 文档、签发登记簿、撤销与状态列表。\n\n"
-			"命令:\n",
-			ISSUER_PROG);
+		fprintf(
+		    f,
+		    "用法: %s 命令 [选项]\n\n"
+		    "签发 ecert "
+		    "电子证书（吉林省技能人才与专业技术人才职业发展贯通的电子职称证书、\n"
+		    "职业技能等级证书）：带二维码的签名 JSON 文档、签发登记簿、撤销与状态列表。\n\n"
+		    "命令:\n",
+		    ISSUER_PROG);
 	for (c = issuer_commands; c->name; c++)
 		fprintf(f, "  %-12s %s\n", c->name, issuer_english ? c->summary_en : c->summary_zh);
 	if (issuer_english)
-		fprintf(f,
-			"\n'%s COMMAND --help' explains a command. Messages are in Chinese unless\n"
-			"--lang en is given (or ECERT_LANG=en). Passphrases come from\n"
-			"--passphrase-file FILE or the ECERT_PASSPHRASE environment variable, never\n"
-			"from the command line. Full ID numbers are never printed or stored.\n\n"
-			"Exit status: 0 success; 1 a record invalid or refused, a key refused, a\n"
-			"revocation error; 2 usage error or an input that cannot be read.\n",
-			ISSUER_PROG);
+		fprintf(
+		    f,
+		    "\n'%s COMMAND --help' explains a command. Messages are in Chinese unless\n"
+		    "--lang en is given (or ECERT_LANG=en). Passphrases come from\n"
+		    "--passphrase-file FILE or the ECERT_PASSPHRASE environment variable, never\n"
+		    "from the command line. Full ID numbers are never printed or stored.\n\n"
+		    "Exit status: 0 success; 1 a record invalid or refused, a key refused, a\n"
+		    "revocation error; 2 usage error or an input that cannot be read.\n",
+		    ISSUER_PROG);
 	else
-		fprintf(f,
-			"\n'%s 命令 --help' 说明各命令。默认中文提示，--lang en（或环境变量\n"
-			"ECERT_LANG=en）改为英文。口令只从 --passphrase-file 文件或环境变量\n"
-			"ECERT_PASSPHRASE 读取，从不在命令行上给出。完整身份证号从不打印或保存。\n\n"
-			"退出码: 0 成功；1 有记录无效或被拒绝、密钥被拒绝、撤销出错；2 用法错误或\n"
-			"输入无法读取。\n",
-			ISSUER_PROG);
+		fprintf(
+		    f,
+		    "\n'%s 命令 --help' 说明各命令。默认中文提示，--lang en（或环境变量\n"
+		    "ECERT_LANG=en）改为英文。口令只从 --passphrase-file 文件或环境变量\n"
+		    "ECERT_PASSPHRASE 读取，从不在命令行上给出。完整身份证号从不打印或保存。\n\n"
+		    "退出码: 0 成功；1 有记录无效或被拒绝、密钥被拒绝、撤销出错；2 用法错误或\n"
+		    "输入无法读取。\n",
+		    ISSUER_PROG);
 }
 
 /* --lang anywhere on the command line (and ECERT_LANG) set the language before anything
@@ -341,8 +347,8 @@ int main(int argc, char **argv)
 	mallopt(M_TRIM_THRESHOLD, ISSUER_TRIM_THRESHOLD);
 	prescan_lang(argc, argv);
 	/* a leading --lang belongs to the program, not to a command */
-	while (first < argc && (strcmp(argv[first], "--lang") == 0 ||
-				strncmp(argv[first], "--lang=", 7) == 0)) {
+	while (first < argc &&
+	       (strcmp(argv[first], "--lang") == 0 || strncmp(argv[first], "--lang=", 7) == 0)) {
 		if (strcmp(argv[first], "--lang") == 0) {
 			if (first + 1 >= argc || issuer_set_lang(argv[first + 1]) != 0) {
 				issuer_error(ISSUER_PROG, "--lang: expected zh or en");
@@ -373,7 +379,7 @@ int main(int argc, char **argv)
 					return c->run(2, sub);
 				}
 			issuer_error(ISSUER_PROG, TR("未知命令 '%s'", "unknown command '%s'"),
-				     argv[first + 1]);
+			             argv[first + 1]);
 			return ISSUER_EXIT_USAGE;
 		}
 		help(stdout);
@@ -383,16 +389,17 @@ int main(int argc, char **argv)
 		if (strcmp(c->name, argv[first]) == 0) {
 			if (ecert_init() != 0) {
 				issuer_error(ISSUER_PROG, TR("无法初始化程序库",
-							     "cannot initialise the library"));
+				                             "cannot initialise the library"));
 				return ISSUER_EXIT_FAIL;
 			}
 			optind = 1;
 			return c->run(argc - first, argv + first);
 		}
 	}
-	issuer_error(ISSUER_PROG, TR("未知命令 '%s'（可用: issue, revoke, status-list）",
-				     "unknown command '%s' (expected issue, revoke, status-list)"),
-		     argv[first]);
+	issuer_error(ISSUER_PROG,
+	             TR("未知命令 '%s'（可用: issue, revoke, status-list）",
+	                "unknown command '%s' (expected issue, revoke, status-list)"),
+	             argv[first]);
 	fprintf(stderr, TR("请参阅 '%s --help'。\n", "Try '%s --help'.\n"), ISSUER_PROG);
 	return ISSUER_EXIT_USAGE;
 }

@@ -28,16 +28,16 @@ static int db_fail(struct issue_scratch *sc, struct ecert_error *err, const char
 {
 	ecert_error_where(err, "%s", TR("临时数据库", "scratch database"));
 	return ecert_fail(err, ECERT_ERR_DB, "%s: %s", what,
-			  sc && sc->db ? sqlite3_errmsg(sc->db) : "cannot open");
+	                  sc && sc->db ? sqlite3_errmsg(sc->db) : "cannot open");
 }
 
 int issue_scratch_open(struct issue_scratch **out, struct ecert_error *err)
 {
 	static const char schema[] =
-		"PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
-		"CREATE TABLE seen (number TEXT PRIMARY KEY, line INTEGER) WITHOUT ROWID; "
-		"CREATE TABLE rejected (ordinal INTEGER PRIMARY KEY, line INTEGER, number TEXT, "
-		"field TEXT, reason TEXT); BEGIN;";
+	    "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+	    "CREATE TABLE seen (number TEXT PRIMARY KEY, line INTEGER) WITHOUT ROWID; "
+	    "CREATE TABLE rejected (ordinal INTEGER PRIMARY KEY, line INTEGER, number TEXT, "
+	    "field TEXT, reason TEXT); BEGIN;";
 	struct issue_scratch *sc = ecert_calloc(1, sizeof(*sc));
 	char cache[64];
 	int rc = ECERT_ERR_DB;
@@ -54,13 +54,13 @@ int issue_scratch_open(struct issue_scratch **out, struct ecert_error *err)
 	if (sqlite3_exec(sc->db, cache, NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(sc->db, schema, NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(sc->db, "INSERT INTO seen (number, line) VALUES (?1, ?2)", -1,
-			       &sc->ins_seen, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(sc->db, "SELECT line FROM seen WHERE number = ?1", -1,
-			       &sc->sel_seen, NULL) != SQLITE_OK ||
+	                       &sc->ins_seen, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(sc->db, "SELECT line FROM seen WHERE number = ?1", -1, &sc->sel_seen,
+	                       NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(sc->db,
-			       "INSERT INTO rejected (ordinal, line, number, field, reason) "
-			       "VALUES (?1, ?2, ?3, ?4, ?5)",
-			       -1, &sc->ins_reject, NULL) != SQLITE_OK) {
+	                       "INSERT INTO rejected (ordinal, line, number, field, reason) "
+	                       "VALUES (?1, ?2, ?3, ?4, ?5)",
+	                       -1, &sc->ins_reject, NULL) != SQLITE_OK) {
 		rc = db_fail(sc, err, "setup");
 		goto fail;
 	}
@@ -84,7 +84,7 @@ void issue_scratch_close(struct issue_scratch *sc)
 }
 
 int issue_scratch_seen(struct issue_scratch *sc, const char *number, unsigned long line,
-		       unsigned long *first_line, struct ecert_error *err)
+                       unsigned long *first_line, struct ecert_error *err)
 {
 	int r;
 
@@ -112,8 +112,8 @@ int issue_scratch_seen(struct issue_scratch *sc, const char *number, unsigned lo
 }
 
 int issue_scratch_reject(struct issue_scratch *sc, unsigned long ordinal, unsigned long line,
-			 const char *number, const char *field, const char *reason,
-			 struct ecert_error *err)
+                         const char *number, const char *field, const char *reason,
+                         struct ecert_error *err)
 {
 	int r;
 
@@ -144,7 +144,7 @@ int issue_scratch_is_rejected(struct issue_scratch *sc, unsigned long ordinal)
 	if (!sc->cursor_started) {
 		sc->cursor_started = 1;
 		if (sqlite3_prepare_v2(sc->db, "SELECT ordinal FROM rejected ORDER BY ordinal", -1,
-				       &sc->cursor, NULL) != SQLITE_OK)
+		                       &sc->cursor, NULL) != SQLITE_OK)
 			sc->cursor = NULL;
 		cursor_step(sc);
 	}
@@ -172,8 +172,7 @@ static void csv_cell(FILE *f, const char *s, int last)
 	fputs(last ? "\r\n" : ",", f);
 }
 
-int issue_scratch_write_rejects(struct issue_scratch *sc, const char *path,
-				struct ecert_error *err)
+int issue_scratch_write_rejects(struct issue_scratch *sc, const char *path, struct ecert_error *err)
 {
 	char tmp[ISSUE_PATH_MAX], line[24];
 	sqlite3_stmt *st = NULL;
@@ -196,11 +195,11 @@ int issue_scratch_write_rejects(struct issue_scratch *sc, const char *path,
 	/* a byte-order mark, so that spreadsheet programs open the UTF-8 as such */
 	fputs("\xEF\xBB\xBF", f);
 	fputs(issuer_english ? "line,certificateNumber,field,reason\r\n"
-			     : "行号,证书编号,字段,原因\r\n",
+	                     : "行号,证书编号,字段,原因\r\n",
 	      f);
 	if (sqlite3_prepare_v2(sc->db,
-			       "SELECT line, number, field, reason FROM rejected ORDER BY ordinal",
-			       -1, &st, NULL) != SQLITE_OK) {
+	                       "SELECT line, number, field, reason FROM rejected ORDER BY ordinal",
+	                       -1, &st, NULL) != SQLITE_OK) {
 		rc = db_fail(sc, err, "select");
 		goto out;
 	}

@@ -15,7 +15,7 @@
 #define TIME_SIZE 26
 
 static int load_trust(const struct issuer_signer_args *a, struct ecert_trustlist **tl,
-		      struct ecert_error *err)
+                      struct ecert_error *err)
 {
 	EVP_PKEY *root = NULL;
 	int rc;
@@ -44,7 +44,7 @@ static int same_public(const EVP_PKEY *a, const EVP_PKEY *b)
 
 /* Is the entry usable for signing at `now`? (what a verifier will check of proof.created) */
 static int usable_now(const struct ecert_trust_entry *e, const char *kid, int64_t now,
-		      struct ecert_error *err)
+                      struct ecert_error *err)
 {
 	char t[TIME_SIZE];
 	int64_t since = 0, until = 0;
@@ -54,15 +54,15 @@ static int usable_now(const struct ecert_trust_entry *e, const char *kid, int64_
 	if (st == ECERT_KEY_COMPROMISED && now >= since) {
 		ecert_time_format(since, 0, t);
 		return ecert_fail(err, ECERT_ERR_SCOPE,
-				  "the trust list marks this key compromised since %s: it must not "
-				  "sign anything",
-				  t);
+		                  "the trust list marks this key compromised since %s: it must not "
+		                  "sign anything",
+		                  t);
 	}
 	if (st == ECERT_KEY_RETIRED && now > since) {
 		ecert_time_format(since, 0, t);
 		return ecert_fail(err, ECERT_ERR_SCOPE,
-				  "the trust list retired this key at %s: sign with its successor",
-				  t);
+		                  "the trust list retired this key at %s: sign with its successor",
+		                  t);
 	}
 	if (now < ecert_trust_entry_valid_from(e)) {
 		ecert_time_format(ecert_trust_entry_valid_from(e), 0, t);
@@ -77,7 +77,7 @@ static int usable_now(const struct ecert_trust_entry *e, const char *kid, int64_
 }
 
 int issuer_signer_open(const struct issuer_signer_args *a, int64_t now, struct issuer_signer *s,
-		       struct ecert_error *err)
+                       struct ecert_error *err)
 {
 	struct ecert_passphrase pp = {NULL, 0};
 	const char *suite;
@@ -98,17 +98,18 @@ int issuer_signer_open(const struct issuer_signer_args *a, int64_t now, struct i
 	s->entry = ecert_trustlist_find(s->tl, s->kid);
 	if (!s->entry) {
 		ecert_error_where(err, "%s", a->trust_path);
-		rc = ecert_fail(err, ECERT_ERR_TRUST,
-				"the key %s (%s) is not in this trust list (%s): the root key officer "
-				"must add it first",
-				s->kid, a->key_path, ecert_trustlist_id(s->tl));
+		rc = ecert_fail(
+		    err, ECERT_ERR_TRUST,
+		    "the key %s (%s) is not in this trust list (%s): the root key officer "
+		    "must add it first",
+		    s->kid, a->key_path, ecert_trustlist_id(s->tl));
 		goto fail;
 	}
 	/* the kid is a truncated hash: make sure the listed key is this very key */
 	if (!same_public(ecert_trust_entry_key(s->entry), s->key)) {
 		ecert_error_where(err, "%s", s->kid);
 		rc = ecert_fail(err, ECERT_ERR_TRUST,
-				"the trust list's key under this kid is not the issuer key");
+		                "the trust list's key under this kid is not the issuer key");
 		goto fail;
 	}
 	suite = ecert_suite_name(ecert_key_alg(s->key));
@@ -116,8 +117,8 @@ int issuer_signer_open(const struct issuer_signer_args *a, int64_t now, struct i
 	if (!suite || !s->suite || strcmp(suite, s->suite) != 0) {
 		ecert_error_where(err, "%s", s->kid);
 		rc = ecert_fail(err, ECERT_ERR_TRUST,
-				"the trust list names cryptosuite %s for this key, not %s",
-				s->suite ? s->suite : "?", suite ? suite : "?");
+		                "the trust list names cryptosuite %s for this key, not %s",
+		                s->suite ? s->suite : "?", suite ? suite : "?");
 		goto fail;
 	}
 	rc = usable_now(s->entry, s->kid, now, err);
@@ -136,8 +137,8 @@ int issuer_signer_open(const struct issuer_signer_args *a, int64_t now, struct i
 	title = ecert_trust_entry_has_kind(s->entry, ECERT_KIND_TITLE);
 	skill = ecert_trust_entry_has_kind(s->entry, ECERT_KIND_SKILL);
 	s->only_kind = title && !skill   ? ECERT_RECORD_TITLE
-		       : skill && !title ? ECERT_RECORD_SKILL
-					 : ECERT_RECORD_ANY;
+	               : skill && !title ? ECERT_RECORD_SKILL
+	                                 : ECERT_RECORD_ANY;
 	return ECERT_OK;
 fail:
 	issuer_signer_close(s);

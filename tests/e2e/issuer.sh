@@ -294,6 +294,16 @@ run 0 "issue from stdin" -- sh -c "\"$ISSUER\" issue --key hrss.key --trust trus
 [ "$(count stdin/certs json)" = 4 ] || fail "stdin: $(count stdin/certs json) certificates"
 [ "$(count stdin/certs png)" = 0 ] || fail "--qr svg wrote PNG files"
 register_check stdin/reg.db stdin/certs 4
+# the progress bar: on a terminal only (script(1) gives the run one)
+hasnt err "剩余" "no progress bar when stderr is not a terminal"
+if command -v script >/dev/null; then
+	script -qec "\"$ISSUER\" issue --key hrss.key --trust trust.json --passphrase-file pass.txt \
+		--in \"$DATA/title.ndjson\" --out tty/certs" /dev/null >tty.out 2>&1 ||
+		fail "issue on a terminal failed"
+	has tty.out "4/4 100%" "progress bar: count and percentage"
+	has tty.out "张/秒" "progress bar: rate"
+	has tty.out "剩余" "progress bar: ETA"
+fi
 # --root: the trust list verified with the root key; with another root it is refused
 run 0 "--root (the right root)" -- "$ISSUER" issue "${HRSS[@]}" --root root.pub \
 	--in "$DATA/title.ndjson" --out title/certs

@@ -86,7 +86,7 @@ static int cmd_verify(const char *path, const char *pub, struct ecert_error *err
 }
 
 static int cmd_statusbit(const char *path, const char *index, const char *pub,
-			 struct ecert_error *err)
+                         struct ecert_error *err)
 {
 	struct ecert_statuslist *sl = NULL;
 	EVP_PKEY *key = NULL;
@@ -168,6 +168,6 @@ int main(int argc, char **argv)
 	if (argc == 4 && strcmp(argv[1], "get") == 0)
 		return cmd_get(argv[2], argv[3], &err);
 	fprintf(stderr, "usage: ecert-testtool qrdecode | jcs FILE | verify FILE PUB | "
-			"statusbit LIST INDEX [PUB] | holder FILE ID | get FILE PATH\n");
+	                "statusbit LIST INDEX [PUB] | holder FILE ID | get FILE PATH\n");
 	return 2;
 }

@@ -17,6 +17,7 @@
 #include "ecert/proof.h"
 #include "ecert/qrpayload.h"
 #include "ecert/record.h"
+#include "ecert/schema.h"
 #include "ecert/sign.h"
 #include "ecert/statuslist.h"
 
@@ -30,21 +31,30 @@
 #define ISSUED_AT ((int64_t)1751335200)
 
 static const char skill_rec[] =
-	"{\"kind\":\"skill\",\"certificateNumber\":\"S000022000001193000001\",\"name\":\"王建国\","
-	"\"idNumber\":\"" ID_SKILL "\",\"occupationCode\":\"6-18-01-01\",\"occupation\":\"车工\","
-	"\"level\":\"三级\",\"levelName\":\"高级工\",\"certifiedOn\":\"2019-06-15\","
-	"\"certificateKind\":\"职业技能等级证书\"}";
+    "{\"kind\":\"skill\",\"certificateNumber\":\"S000022000001193000001\",\"name\":\"王建国\","
+    "\"idNumber\":\"" ID_SKILL "\",\"occupationCode\":\"6-18-01-01\",\"occupation\":\"车工\","
+    "\"level\":\"三级\",\"levelName\":\"高级工\",\"certifiedOn\":\"2019-06-15\","
+    "\"certificateKind\":\"职业技能等级证书\"}";
+
+/* a skill record with every optional field */
+static const char skill_full_rec[] =
+    "{\"kind\":\"skill\",\"certificateNumber\":\"2022000100300456\",\"name\":\"赵磊\","
+    "\"idNumber\":\"" ID_SKILL "\",\"gender\":\"男\",\"employer\":\"一汽解放汽车有限公司\","
+    "\"licenseId\":\"22000022JL000456\",\"occupationCode\":\"6-18-01-01\","
+    "\"occupation\":\"车工\",\"level\":\"三级\",\"levelName\":\"高级工\","
+    "\"certifiedOn\":\"2016-05-30\",\"certificateKind\":\"职业资格证书\","
+    "\"validFrom\":\"2016-06-01T09:00:00Z\",\"validUntil\":\"2026-05-31\"}";
 
 static const char title_rec[] =
-	"{\"kind\":\"title\",\"certificateNumber\":\"JL-T-2025-000342\",\"name\":\"孙立军\","
-	"\"idNumber\":\"" ID_TITLE "\",\"gender\":\"男\",\"employer\":\"长春市第一汽车技工学校\","
-	"\"licenseId\":\"JL-DZZZ-0001\",\"series\":\"工程\",\"specialty\":\"机械制造\","
-	"\"level\":\"中级\",\"titleName\":\"工程师\",\"qualifiedOn\":\"2025-06-25\","
-	"\"approvalDocument\":\"吉人社职字〔2025〕58号\",\"evaluationMethod\":\"评审\","
-	"\"validFrom\":\"2025-06-30\",\"validUntil\":\"2030-06-29T23:59:59+08:00\","
-	"\"pathway\":{\"rule\":\"skill-to-title.technician-3y\",\"basis\":[{\"id\":"
-	"\"urn:ecert:S000022000001202000017\",\"digest\":\"sm3:"
-	"58a1f239f3ed3391c0c9ef019ff972d524378fea617818c99101307698a6ae6b\"}]}}";
+    "{\"kind\":\"title\",\"certificateNumber\":\"JL-T-2025-000342\",\"name\":\"孙立军\","
+    "\"idNumber\":\"" ID_TITLE "\",\"gender\":\"男\",\"employer\":\"长春市第一汽车技工学校\","
+    "\"licenseId\":\"JL-DZZZ-0001\",\"series\":\"工程\",\"specialty\":\"机械制造\","
+    "\"level\":\"中级\",\"titleName\":\"工程师\",\"qualifiedOn\":\"2025-06-25\","
+    "\"approvalDocument\":\"吉人社职字〔2025〕58号\",\"evaluationMethod\":\"评审\","
+    "\"validFrom\":\"2025-06-30\",\"validUntil\":\"2030-06-29T23:59:59+08:00\","
+    "\"pathway\":{\"rule\":\"skill-to-title.technician-3y\",\"basis\":[{\"id\":"
+    "\"urn:ecert:S000022000001202000017\",\"digest\":\"sm3:"
+    "58a1f239f3ed3391c0c9ef019ff972d524378fea617818c99101307698a6ae6b\"}]}}";
 
 static cJSON *parse(const char *text)
 {
@@ -105,9 +115,8 @@ static void test_skill_document(void **state)
 	assert_int_equal(cJSON_GetArraySize(type), 2);
 	assert_string_equal(cJSON_GetArrayItem(type, 0)->valuestring, "VerifiableCredential");
 	assert_string_equal(cJSON_GetArrayItem(type, 1)->valuestring, "SkillCertificate");
-	assert_string_equal(
-	    cJSON_GetArrayItem(ecert_json_arr(doc, "@context"), 0)->valuestring,
-	    "https://www.w3.org/ns/credentials/v2");
+	assert_string_equal(cJSON_GetArrayItem(ecert_json_arr(doc, "@context"), 0)->valuestring,
+	                    "https://www.w3.org/ns/credentials/v2");
 	assert_string_equal(ecert_json_str(ecert_json_obj(doc, "issuer"), "id"), ISSUER_ID);
 	assert_string_equal(ecert_json_str(ecert_json_obj(doc, "issuer"), "name"), ISSUER_NAME);
 	/* no validFrom in the record: the issue time, China time */
@@ -154,7 +163,7 @@ static void test_title_document(void **state)
 	params_init(&p, 0, digest);
 	assert_int_equal(ecert_certbuild_document(rec, &info, &p, &doc, NULL), ECERT_OK);
 	assert_string_equal(cJSON_GetArrayItem(ecert_json_arr(doc, "type"), 1)->valuestring,
-			    "TitleCertificate");
+	                    "TitleCertificate");
 	/* the record's dates, normalised to RFC 3339 in China time */
 	assert_string_equal(ecert_json_str(doc, "validFrom"), "2025-06-30T00:00:00+08:00");
 	assert_string_equal(ecert_json_str(doc, "validUntil"), "2030-06-29T23:59:59+08:00");
@@ -174,9 +183,8 @@ static void test_title_document(void **state)
 	assert_non_null(pathway);
 	assert_string_equal(ecert_json_str(pathway, "rule"), "skill-to-title.technician-3y");
 	assert_int_equal(cJSON_GetArraySize(ecert_json_arr(pathway, "basis")), 1);
-	assert_string_equal(ecert_json_str(ecert_json_obj(doc, "credentialStatus"),
-					   "statusListIndex"),
-			    "0");
+	assert_string_equal(
+	    ecert_json_str(ecert_json_obj(doc, "credentialStatus"), "statusListIndex"), "0");
 	text = jcs_text(doc);
 	assert_null(strstr(text, ID_TITLE));
 	ecert_free(text);
@@ -194,12 +202,12 @@ static void test_kind_from_scope(void **state)
 	(void)state;
 	cJSON_DeleteItemFromObjectCaseSensitive(rec, "kind");
 	ecert_error_clear(&err);
-	assert_int_equal(
-	    ecert_record_validate(NULL, NULL, rec, ECERT_RECORD_SKILL, &info, &err), ECERT_OK);
+	assert_int_equal(ecert_record_validate(NULL, NULL, rec, ECERT_RECORD_SKILL, &info, &err),
+	                 ECERT_OK);
 	params_init(&p, 1, NULL);
 	assert_int_equal(ecert_certbuild_document(rec, &info, &p, &doc, NULL), ECERT_OK);
 	assert_string_equal(cJSON_GetArrayItem(ecert_json_arr(doc, "type"), 1)->valuestring,
-			    "SkillCertificate");
+	                    "SkillCertificate");
 	cJSON_Delete(doc);
 	cJSON_Delete(rec);
 }
@@ -259,38 +267,37 @@ static void test_record_hash(void **state)
 	cJSON *a = parse(skill_rec), *b;
 	/* the same record as CSV would give it: other member order, no kind */
 	static const char reordered[] =
-		"{\"certificateKind\":\"职业技能等级证书\",\"certifiedOn\":\"2019-06-15\","
-		"\"levelName\":\"高级工\",\"level\":\"三级\",\"occupation\":\"车工\","
-		"\"occupationCode\":\"6-18-01-01\",\"idNumber\":\"" ID_SKILL "\","
-		"\"name\":\"王建国\",\"certificateNumber\":\"S000022000001193000001\"}";
+	    "{\"certificateKind\":\"职业技能等级证书\",\"certifiedOn\":\"2019-06-15\","
+	    "\"levelName\":\"高级工\",\"level\":\"三级\",\"occupation\":\"车工\","
+	    "\"occupationCode\":\"6-18-01-01\",\"idNumber\":\"" ID_SKILL "\","
+	    "\"name\":\"王建国\",\"certificateNumber\":\"S000022000001193000001\"}";
 
 	(void)state;
 	b = parse(reordered);
 	assert_int_equal(ecert_idnum_digest_random(ID_SKILL, d1, NULL), ECERT_OK);
 	assert_int_equal(ecert_idnum_digest_random(ID_SKILL, d2, NULL), ECERT_OK);
 	assert_int_equal(ecert_certbuild_record_hash(a, ECERT_RECORD_SKILL, d1, h1, NULL),
-			 ECERT_OK);
+	                 ECERT_OK);
 	assert_int_equal(strlen(h1), 64);
 	assert_int_equal(strspn(h1, "0123456789abcdef"), 64);
 	assert_int_equal(ecert_certbuild_record_hash(b, ECERT_RECORD_SKILL, d1, h2, NULL),
-			 ECERT_OK);
+	                 ECERT_OK);
 	assert_string_equal(h1, h2);
 	/* another salt (another holder digest) gives another hash */
 	assert_int_equal(ecert_certbuild_record_hash(a, ECERT_RECORD_SKILL, d2, h2, NULL),
-			 ECERT_OK);
+	                 ECERT_OK);
 	assert_string_not_equal(h1, h2);
 	/* a changed field gives another hash */
 	cJSON_ReplaceItemInObjectCaseSensitive(b, "occupation", cJSON_CreateString("铣工"));
 	assert_int_equal(ecert_certbuild_record_hash(b, ECERT_RECORD_SKILL, d1, h2, NULL),
-			 ECERT_OK);
+	                 ECERT_OK);
 	assert_string_not_equal(h1, h2);
 	assert_int_equal(ecert_certbuild_record_hash(a, 0, d1, h2, NULL), ECERT_ERR_ARG);
 	assert_int_equal(ecert_certbuild_record_hash(a, ECERT_RECORD_SKILL, NULL, h2, NULL),
-			 ECERT_ERR_ARG);
+	                 ECERT_ERR_ARG);
 	/* known answer: SM3("abc") (GB/T 32905 A.1) */
 	assert_int_equal(ecert_certbuild_hash_hex("abc", 3, h2, NULL), ECERT_OK);
-	assert_string_equal(h2,
-			    "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
+	assert_string_equal(h2, "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
 	cJSON_Delete(a);
 	cJSON_Delete(b);
 }
@@ -312,34 +319,37 @@ static void issue_with(enum ecert_alg alg, const char *rectext)
 	assert_int_equal(ecert_key_generate(alg, &key, NULL), ECERT_OK);
 	params_init(&p, 7, NULL);
 	ecert_error_clear(&err);
-	if (ecert_certbuild_issue(rec, &info, &p, key, VM,
-				  ECERT_CERTBUILD_PNG | ECERT_CERTBUILD_SVG, NULL, &out,
-				  &err) != ECERT_OK)
+	if (ecert_certbuild_issue(rec, &info, &p, key, NULL, VM,
+	                          ECERT_CERTBUILD_PNG | ECERT_CERTBUILD_SVG, NULL, &out,
+	                          &err) != ECERT_OK)
 		fail_msg("issue: %s: %s", err.where, err.msg);
 	/* the file content is the JCS form; the doc hash is its SM3 */
 	assert_int_equal(ecert_certbuild_hash_hex(out.json.data, out.json.len, h, NULL), ECERT_OK);
 	assert_string_equal(h, out.doc_hash);
-	assert_int_equal(ecert_json_parse((const char *)out.json.data, out.json.len, NULL, &doc,
-					  NULL),
-			 ECERT_OK);
+	assert_int_equal(
+	    ecert_json_parse((const char *)out.json.data, out.json.len, NULL, &doc, NULL),
+	    ECERT_OK);
 	assert_int_equal(ecert_proof_verify(doc, key, NULL), ECERT_OK);
 	assert_string_equal(ecert_json_str(ecert_json_obj(doc, "proof"), "created"),
-			    "2025-07-01T10:00:00+08:00");
-	assert_string_equal(ecert_json_str(ecert_json_obj(doc, "proof"), "verificationMethod"),
-			    VM);
+	                    "2025-07-01T10:00:00+08:00");
+	assert_string_equal(ecert_json_str(ecert_json_obj(doc, "proof"), "verificationMethod"), VM);
 	assert_null(strstr((const char *)out.json.data, id));
+	/* the signed document is what the certificate schema describes */
+	ecert_error_clear(&err);
+	if (ecert_schema_validate_named("certificate.schema.json", doc, &err) != ECERT_OK)
+		fail_msg("certificate schema: %s: %s", err.where, err.msg);
 	/* the QR text carries exactly the document */
 	assert_memory_equal(out.qr.data, ECERT_QR_PREFIX, strlen(ECERT_QR_PREFIX));
 	assert_int_equal(ecert_qr_decode((const char *)out.qr.data, out.qr.len, &back, NULL),
-			 ECERT_OK);
+	                 ECERT_OK);
 	assert_int_equal(back.len, out.json.len);
 	assert_memory_equal(back.data, out.json.data, back.len);
 	assert_true(out.png.len > 8);
 	assert_memory_equal(out.png.data, "\x89PNG\r\n\x1a\n", 8);
 	assert_non_null(strstr((const char *)out.svg.data, "<svg"));
 	/* json only */
-	assert_int_equal(ecert_certbuild_issue(rec, &info, &p, key, VM, 0, NULL, &out, NULL),
-			 ECERT_OK);
+	assert_int_equal(ecert_certbuild_issue(rec, &info, &p, key, NULL, VM, 0, NULL, &out, NULL),
+	                 ECERT_OK);
 	assert_true(out.json.len > 0);
 	assert_int_equal(out.qr.len, 0);
 	assert_int_equal(out.png.len, 0);
@@ -367,34 +377,46 @@ static void test_issue_p256(void **state)
 {
 	(void)state;
 	issue_with(ECERT_ALG_P256, skill_rec);
+	issue_with(ECERT_ALG_P256, skill_full_rec);
 }
 
-/* A failed issue leaves the output empty; a bad verification method is refused by the
- * certificate schema after signing. */
+/* A failed issue leaves the output empty: a check key that is not the signing key's public
+ * half (the trust list names another key), a module size out of range, a bad record. */
 static void test_issue_refused(void **state)
 {
 	struct ecert_certbuild_output out;
 	struct ecert_certbuild_params p;
 	struct ecert_record_info info;
+	struct ecert_qrimage_opts qr = {0, ECERT_QR_MODULE_PX_MAX + 1};
 	struct ecert_error err;
-	EVP_PKEY *key = NULL;
+	EVP_PKEY *key = NULL, *other = NULL;
 	cJSON *rec = parse(skill_rec);
 
 	(void)state;
 	memset(&out, 0, sizeof(out));
 	validate(rec, &info);
 	assert_int_equal(ecert_key_generate(ECERT_ALG_ED25519, &key, NULL), ECERT_OK);
+	assert_int_equal(ecert_key_generate(ECERT_ALG_ED25519, &other, NULL), ECERT_OK);
 	params_init(&p, 7, NULL);
 	ecert_error_clear(&err);
-	assert_int_equal(ecert_certbuild_issue(rec, &info, &p, key, "mailto:someone", 0, NULL,
-					       &out, &err),
-			 ECERT_ERR_SCHEMA);
-	assert_non_null(strstr(err.where, "proof.verificationMethod"));
+	assert_int_equal(ecert_certbuild_issue(rec, &info, &p, key, other, VM, ECERT_CERTBUILD_PNG,
+	                                       NULL, &out, &err),
+	                 ECERT_ERR_SIGNATURE);
 	assert_int_equal(out.json.len, 0);
+	assert_null(out.json.data);
+	assert_int_equal(ecert_certbuild_issue(rec, &info, &p, key, NULL, VM, ECERT_CERTBUILD_PNG,
+	                                       &qr, &out, &err),
+	                 ECERT_ERR_ARG);
+	assert_null(out.json.data);
+	assert_null(out.qr.data);
+	cJSON_DeleteItemFromObjectCaseSensitive(rec, "name");
+	assert_int_equal(ecert_certbuild_issue(rec, &info, &p, key, NULL, VM, 0, NULL, &out, &err),
+	                 ECERT_ERR_SCHEMA);
 	assert_null(out.json.data);
 	ecert_certbuild_output_free(&out);
 	cJSON_Delete(rec);
 	EVP_PKEY_free(key);
+	EVP_PKEY_free(other);
 }
 
 /* Every allocation failure is reported as such and leaks nothing (ASan checks the latter). */
@@ -438,11 +460,11 @@ static void test_alloc_failures(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_skill_document),  cmocka_unit_test(test_title_document),
-		cmocka_unit_test(test_kind_from_scope), cmocka_unit_test(test_refusals),
-		cmocka_unit_test(test_record_hash),     cmocka_unit_test(test_issue_sm2),
-		cmocka_unit_test(test_issue_ed25519),   cmocka_unit_test(test_issue_p256),
-		cmocka_unit_test(test_issue_refused),   cmocka_unit_test(test_alloc_failures),
+	    cmocka_unit_test(test_skill_document),  cmocka_unit_test(test_title_document),
+	    cmocka_unit_test(test_kind_from_scope), cmocka_unit_test(test_refusals),
+	    cmocka_unit_test(test_record_hash),     cmocka_unit_test(test_issue_sm2),
+	    cmocka_unit_test(test_issue_ed25519),   cmocka_unit_test(test_issue_p256),
+	    cmocka_unit_test(test_issue_refused),   cmocka_unit_test(test_alloc_failures),
 	};
 
 	/* the record's dates are checked against "today": fix it */

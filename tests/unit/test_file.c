@@ -82,25 +82,23 @@ static void test_write_flags(void **state)
 	char path[128];
 
 	snprintf(path, sizeof(path), "%s/a.json", f->dir);
-	assert_int_equal(ecert_file_write_atomic_flags(path, "one", 3, 0644, ECERT_FILE_NOSYNC,
-						       NULL),
-			 ECERT_OK);
+	assert_int_equal(
+	    ecert_file_write_atomic_flags(path, "one", 3, 0644, ECERT_FILE_NOSYNC, NULL), ECERT_OK);
 	read_back(path, "one");
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0644);
 	/* replace without fsync */
-	assert_int_equal(ecert_file_write_atomic_flags(path, "two!", 4, 0600, ECERT_FILE_NOSYNC,
-						       NULL),
-			 ECERT_OK);
+	assert_int_equal(
+	    ecert_file_write_atomic_flags(path, "two!", 4, 0600, ECERT_FILE_NOSYNC, NULL),
+	    ECERT_OK);
 	read_back(path, "two!");
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
 	/* exclusive refuses an existing file and leaves it alone */
 	ecert_error_clear(&err);
-	assert_int_equal(ecert_file_write_atomic_flags(path, "x", 1, 0644,
-						       ECERT_FILE_EXCLUSIVE | ECERT_FILE_NOSYNC,
-						       &err),
-			 ECERT_ERR_EXISTS);
+	assert_int_equal(ecert_file_write_atomic_flags(
+	                     path, "x", 1, 0644, ECERT_FILE_EXCLUSIVE | ECERT_FILE_NOSYNC, &err),
+	                 ECERT_ERR_EXISTS);
 	assert_string_equal(err.where, path);
 	read_back(path, "two!");
 	assert_int_equal(ecert_file_write_atomic(path, "three", 5, 0644, 0, NULL), ECERT_OK);
@@ -118,9 +116,8 @@ static void test_write_errors(void **state)
 
 	snprintf(path, sizeof(path), "%s/missing/a.json", f->dir);
 	ecert_error_clear(&err);
-	assert_int_equal(ecert_file_write_atomic_flags(path, "x", 1, 0644, ECERT_FILE_NOSYNC,
-						       &err),
-			 ECERT_ERR_IO);
+	assert_int_equal(ecert_file_write_atomic_flags(path, "x", 1, 0644, ECERT_FILE_NOSYNC, &err),
+	                 ECERT_ERR_IO);
 	assert_string_equal(err.where, path);
 	snprintf(path, sizeof(path), "%s/missing", f->dir);
 	ecert_error_clear(&err);
@@ -132,8 +129,8 @@ static void test_write_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_write_flags, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_write_errors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_write_flags, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_write_errors, setup, teardown),
 	};
 
 	ecert_init();

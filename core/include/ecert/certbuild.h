@@ -18,6 +18,9 @@
  *
  * The full idNumber never appears in the document: only its masked form and the salted
  * digest. Nothing else of the record is copied (validated records hold no other fields).
+ * A document built from a valid record and a valid trust entry is valid under
+ * certificate.schema.json once signed (tests/unit/test_certbuild.c checks it), so the
+ * issuer does not validate each one again.
  * The result has no proof: sign it with ecert_proof_sign (sign.h). */
 #ifndef ECERT_CERTBUILD_H
 #define ECERT_CERTBUILD_H
@@ -61,8 +64,8 @@ struct ecert_certbuild_params {
  * field missing: the record was not validated), ECERT_ERR_INVALID, ECERT_ERR_HOLDER,
  * ECERT_ERR_CRYPTO, ECERT_ERR_NOMEM. Thread-safe. */
 int ecert_certbuild_document(const cJSON *record, const struct ecert_record_info *info,
-			     const struct ecert_certbuild_params *params, cJSON **out,
-			     struct ecert_error *err);
+                             const struct ecert_certbuild_params *params, cJSON **out,
+                             struct ecert_error *err);
 
 /* The register's record_hash of a record: lower-case hex SM3 of the JCS form of the record
  * with "kind" set to `kind` (ECERT_RECORD_TITLE / ECERT_RECORD_SKILL) and "idNumber"
@@ -73,13 +76,13 @@ int ecert_certbuild_document(const cJSON *record, const struct ecert_record_info
  * ECERT_ERR_ARG, ECERT_ERR_SCHEMA (not an object), those of ecert_jcs_serialize,
  * ECERT_ERR_CRYPTO, ECERT_ERR_NOMEM. Thread-safe. */
 int ecert_certbuild_record_hash(const cJSON *record, int kind, const char *holder_digest,
-				char out[ECERT_CERTBUILD_HASH_SIZE], struct ecert_error *err);
+                                char out[ECERT_CERTBUILD_HASH_SIZE], struct ecert_error *err);
 
 /* Lower-case hex SM3 of `len` bytes (the register's doc_hash is this over the signed
  * document's JCS form, which is exactly the content of the issuer's <number>.json).
  * Errors: ECERT_ERR_UNSUPPORTED (no SM3), ECERT_ERR_CRYPTO. Thread-safe. */
 int ecert_certbuild_hash_hex(const void *data, size_t len, char out[ECERT_CERTBUILD_HASH_SIZE],
-			     struct ecert_error *err);
+                             struct ecert_error *err);
 
 /* What ecert_certbuild_issue makes (flags ECERT_CERTBUILD_*). */
 #define ECERT_CERTBUILD_QR_TEXT 1 /* the QR payload text ("EC1:…") */
@@ -88,25 +91,25 @@ int ecert_certbuild_hash_hex(const void *data, size_t len, char out[ECERT_CERTBU
 
 /* One issued certificate, in memory. Zero-initialise; free with ecert_certbuild_output_free. */
 struct ecert_certbuild_output {
-	struct ecert_buf json;   /* JCS of the signed document: the <number>.json file */
+	struct ecert_buf json; /* JCS of the signed document: the <number>.json file */
 	char doc_hash[ECERT_CERTBUILD_HASH_SIZE]; /* SM3 of json (the register's doc_hash) */
-	struct ecert_buf qr;     /* QR payload text (ECERT_CERTBUILD_QR_TEXT, _PNG, _SVG) */
-	struct ecert_buf png;    /* ECERT_CERTBUILD_PNG */
-	struct ecert_buf svg;    /* ECERT_CERTBUILD_SVG */
+	struct ecert_buf qr;  /* QR payload text (ECERT_CERTBUILD_QR_TEXT, _PNG, _SVG) */
+	struct ecert_buf png; /* ECERT_CERTBUILD_PNG */
+	struct ecert_buf svg; /* ECERT_CERTBUILD_SVG */
 };
 
-/* The issuer's path for one certificate: ecert_certbuild_document, ecert_proof_sign with
- * `key` (the proof is verified with the public key before this goes on), a check of the
- * signed document against the embedded certificate schema, its JCS form and doc hash,
+/* The issuer's path for one certificate: ecert_certbuild_document, ecert_proof_sign_check
+ * with `key` (the proof is verified with `pub` — the public key verifiers will use, the
+ * trust list's; NULL = derived from key — before this goes on), its JCS form and doc hash,
  * then the QR payload (round-tripped through ecert_qr_decode) and images as `flags` ask
  * (qr_opts may be NULL for the defaults). verification_method is "<issuer.id>#<kid>".
  * On success *out holds the results (its previous contents are freed); on failure it is
  * emptied. Errors: those of the steps. Thread-safe (key may be shared by threads). */
 int ecert_certbuild_issue(const cJSON *record, const struct ecert_record_info *info,
-			  const struct ecert_certbuild_params *params, EVP_PKEY *key,
-			  const char *verification_method, unsigned flags,
-			  const struct ecert_qrimage_opts *qr_opts,
-			  struct ecert_certbuild_output *out, struct ecert_error *err);
+                          const struct ecert_certbuild_params *params, EVP_PKEY *key, EVP_PKEY *pub,
+                          const char *verification_method, unsigned flags,
+                          const struct ecert_qrimage_opts *qr_opts,
+                          struct ecert_certbuild_output *out, struct ecert_error *err);
 
 /* Free the buffers of an output (the struct itself is the caller's). NULL is fine. */
 void ecert_certbuild_output_free(struct ecert_certbuild_output *out);

@@ -8,23 +8,19 @@
 #include "ecert/jcs.h"
 #include "ecert/proof.h"
 #include "ecert/qrpayload.h"
-#include "ecert/schema.h"
 #include "ecert/sign.h"
 #include "ecert/statuslist.h"
-
-#define CERT_SCHEMA_FILE "certificate.schema.json"
 
 #define TIME_SIZE 26 /* ecert_time_format */
 #define HEX_DIGITS "0123456789abcdef"
 
 /* The subject fields each kind copies from the record, in document order. */
 static const char *const common_optional[] = {"gender", "employer", NULL};
-static const char *const title_required[] = {"series",      "specialty",        "level",
-					     "titleName",   "qualifiedOn",      "approvalDocument",
-					     "evaluationMethod", NULL};
-static const char *const skill_required[] = {"occupationCode", "occupation", "level",
-					     "levelName",      "certifiedOn", "certificateKind",
-					     NULL};
+static const char *const title_required[] = {"series",           "specialty",   "level",
+                                             "titleName",        "qualifiedOn", "approvalDocument",
+                                             "evaluationMethod", NULL};
+static const char *const skill_required[] = {
+    "occupationCode", "occupation", "level", "levelName", "certifiedOn", "certificateKind", NULL};
 
 static const char *str(const cJSON *obj, const char *key)
 {
@@ -40,7 +36,7 @@ static int missing(struct ecert_error *err, const char *field)
 /* Copy string fields of rec into subject: all of `required` (else ECERT_ERR_SCHEMA), the
  * `optional` ones present. */
 static int copy_fields(const cJSON *rec, cJSON *subject, const char *const *required,
-		       const char *const *optional, struct ecert_error *err)
+                       const char *const *optional, struct ecert_error *err)
 {
 	const char *v;
 
@@ -88,7 +84,7 @@ static int add_id(cJSON *doc, const char *number)
 
 /* credentialSubject: name, idNumberMasked, idDigest, then the kind's fields. */
 static int build_subject(const cJSON *rec, int kind, const char *id_digest, cJSON *subject,
-			 struct ecert_error *err)
+                         struct ecert_error *err)
 {
 	char masked[ECERT_IDNUM_LEN + 1], fresh[ECERT_ID_DIGEST_SIZE];
 	const char *id = str(rec, "idNumber"), *name = str(rec, "name");
@@ -123,7 +119,7 @@ static int build_subject(const cJSON *rec, int kind, const char *id_digest, cJSO
 	    !cJSON_AddStringToObject(subject, "idDigest", id_digest))
 		return ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
 	rc = copy_fields(rec, subject, kind == ECERT_RECORD_TITLE ? title_required : skill_required,
-			 common_optional, err);
+	                 common_optional, err);
 	if (rc != ECERT_OK)
 		return rc;
 	pathway = cJSON_GetObjectItemCaseSensitive(rec, "pathway");
@@ -140,8 +136,8 @@ static int build_subject(const cJSON *rec, int kind, const char *id_digest, cJSO
 }
 
 int ecert_certbuild_document(const cJSON *record, const struct ecert_record_info *info,
-			     const struct ecert_certbuild_params *p, cJSON **out,
-			     struct ecert_error *err)
+                             const struct ecert_certbuild_params *p, cJSON **out,
+                             struct ecert_error *err)
 {
 	char from[TIME_SIZE], until[TIME_SIZE];
 	const char *number, *license, *type;
@@ -149,11 +145,11 @@ int ecert_certbuild_document(const cJSON *record, const struct ecert_record_info
 	int64_t valid_from;
 	int rc = ECERT_ERR_NOMEM;
 
-	if (!record || !info || !p || !out || !p->issuer_id || !*p->issuer_id ||
-	    !p->issuer_name || !*p->issuer_name || !p->status_list_id)
+	if (!record || !info || !p || !out || !p->issuer_id || !*p->issuer_id || !p->issuer_name ||
+	    !*p->issuer_name || !p->status_list_id)
 		return ecert_fail(err, ECERT_ERR_ARG,
-				  "a certificate needs the record, its validation result, the "
-				  "issuer id and name and the status list id");
+		                  "a certificate needs the record, its validation result, the "
+		                  "issuer id and name and the status list id");
 	if (info->kind != ECERT_RECORD_TITLE && info->kind != ECERT_RECORD_SKILL)
 		return ecert_fail(err, ECERT_ERR_ARG, "unknown certificate kind %d", info->kind);
 	if (!cJSON_IsObject(record))
@@ -166,8 +162,8 @@ int ecert_certbuild_document(const cJSON *record, const struct ecert_record_info
 		ecert_time_format(valid_from, 0, from);
 		ecert_error_where(err, "validUntil");
 		return ecert_fail(err, ECERT_ERR_INVALID,
-				  "validUntil is not after validFrom (%s%s)", from,
-				  info->has_valid_from ? "" : ", the issue time");
+		                  "validUntil is not after validFrom (%s%s)", from,
+		                  info->has_valid_from ? "" : ", the issue time");
 	}
 	ecert_time_format(valid_from, 0, from);
 	type = info->kind == ECERT_RECORD_TITLE ? ECERT_CERT_TYPE_TITLE : ECERT_CERT_TYPE_SKILL;
@@ -213,7 +209,7 @@ out:
 }
 
 int ecert_certbuild_hash_hex(const void *data, size_t len, char out[ECERT_CERTBUILD_HASH_SIZE],
-			     struct ecert_error *err)
+                             struct ecert_error *err)
 {
 	unsigned char h[ECERT_HASH_MAX];
 	int rc;
@@ -232,7 +228,7 @@ int ecert_certbuild_hash_hex(const void *data, size_t len, char out[ECERT_CERTBU
 }
 
 int ecert_certbuild_record_hash(const cJSON *record, int kind, const char *holder_digest,
-				char out[ECERT_CERTBUILD_HASH_SIZE], struct ecert_error *err)
+                                char out[ECERT_CERTBUILD_HASH_SIZE], struct ecert_error *err)
 {
 	struct ecert_buf canon = ECERT_BUF_INIT;
 	const char *kind_name = ecert_record_kind_name(kind);
@@ -241,7 +237,7 @@ int ecert_certbuild_record_hash(const cJSON *record, int kind, const char *holde
 
 	if (!record || !out || !kind_name || !holder_digest || !*holder_digest)
 		return ecert_fail(err, ECERT_ERR_ARG,
-				  "a record, its kind and the holder digest are needed");
+		                  "a record, its kind and the holder digest are needed");
 	if (!cJSON_IsObject(record))
 		return ecert_fail(err, ECERT_ERR_SCHEMA, "a record must be a JSON object");
 	copy = cJSON_Duplicate(record, 1);
@@ -280,23 +276,23 @@ void ecert_certbuild_output_free(struct ecert_certbuild_output *out)
 /* The QR text must decode to exactly the document (never hand out a code that scans to
  * something else). */
 static int qr_roundtrip(const struct ecert_buf *qr, const struct ecert_buf *json,
-			struct ecert_error *err)
+                        struct ecert_error *err)
 {
 	struct ecert_buf back = ECERT_BUF_INIT;
 	int rc = ecert_qr_decode((const char *)qr->data, qr->len, &back, err);
 
 	if (rc == ECERT_OK && (back.len != json->len || memcmp(back.data, json->data, json->len)))
 		rc = ecert_fail(err, ECERT_ERR_QR_INFLATE,
-				"the QR payload does not decode to the document");
+		                "the QR payload does not decode to the document");
 	ecert_buf_free(&back);
 	return rc;
 }
 
 int ecert_certbuild_issue(const cJSON *record, const struct ecert_record_info *info,
-			  const struct ecert_certbuild_params *params, EVP_PKEY *key,
-			  const char *verification_method, unsigned flags,
-			  const struct ecert_qrimage_opts *qr_opts,
-			  struct ecert_certbuild_output *out, struct ecert_error *err)
+                          const struct ecert_certbuild_params *params, EVP_PKEY *key, EVP_PKEY *pub,
+                          const char *verification_method, unsigned flags,
+                          const struct ecert_qrimage_opts *qr_opts,
+                          struct ecert_certbuild_output *out, struct ecert_error *err)
 {
 	char created[TIME_SIZE];
 	cJSON *doc = NULL;
@@ -309,27 +305,22 @@ int ecert_certbuild_issue(const cJSON *record, const struct ecert_record_info *i
 	if (rc != ECERT_OK)
 		goto out;
 	ecert_time_format(params->issued_at, 0, created);
-	rc = ecert_proof_sign(doc, key, verification_method, created, err);
+	rc = ecert_proof_sign_check(doc, key, pub, verification_method, created, err);
 	if (rc != ECERT_OK)
 		goto out;
-	rc = ecert_schema_validate_named(CERT_SCHEMA_FILE, doc, err);
-	if (rc != ECERT_OK) {
-		ecert_error_prefix(err, "signed certificate");
-		goto out;
-	}
 	rc = ecert_jcs_serialize(doc, &out->json, err);
 	if (rc == ECERT_OK)
 		rc = ecert_certbuild_hash_hex(out->json.data, out->json.len, out->doc_hash, err);
-	if (rc != ECERT_OK || !(flags & (ECERT_CERTBUILD_QR_TEXT | ECERT_CERTBUILD_PNG |
-					  ECERT_CERTBUILD_SVG)))
+	if (rc != ECERT_OK ||
+	    !(flags & (ECERT_CERTBUILD_QR_TEXT | ECERT_CERTBUILD_PNG | ECERT_CERTBUILD_SVG)))
 		goto out;
 	rc = ecert_qr_encode_bytes(out->json.data, out->json.len, 1, &out->qr, err);
 	if (rc == ECERT_OK)
 		rc = qr_roundtrip(&out->qr, &out->json, err);
 	if (rc == ECERT_OK && (flags & (ECERT_CERTBUILD_PNG | ECERT_CERTBUILD_SVG)))
 		rc = ecert_qrimage_render((const char *)out->qr.data, out->qr.len, qr_opts,
-					  (flags & ECERT_CERTBUILD_PNG) ? &out->png : NULL,
-					  (flags & ECERT_CERTBUILD_SVG) ? &out->svg : NULL, err);
+		                          (flags & ECERT_CERTBUILD_PNG) ? &out->png : NULL,
+		                          (flags & ECERT_CERTBUILD_SVG) ? &out->svg : NULL, err);
 out:
 	cJSON_Delete(doc);
 	if (rc != ECERT_OK)
