@@ -11,10 +11,11 @@
  * (ecert_certbuild_record_hash over a fresh salted holder digest), then
  * ecert_certbuild_issue (build, sign, verify with the public key, JCS + doc hash, QR payload
  * round trip, PNG) — split over the jobs. The
- * register and file writes are left out here: bench/run-issue-bench.sh measures the real
+ * register and file writes are left out here: bench/run-issue-bench.sh and bench/report.sh measure the real
  * program, with them, on a generated CSV.
  *
  * Printed: certificates/second, the ratio to `openssl speed -seconds S -elapsed <alg>`'s
+ * (run through bench/ossl-speed.h, the runner verify-bench and bench/report.sh share)
  * sign/s, and the ratio to the sign+verify bound 1/(1/sign + 1/verify) — every certificate
  * is verified after signing (DESIGN §3, STYLE.md), so that bound is the ceiling of any
  * issuer that does so. --stages prints the time of each step, one job, per certificate.
@@ -40,11 +41,11 @@
 #include "ecert/qrpayload.h"
 #include "ecert/record.h"
 #include "ecert/sign.h"
+#include "ossl-speed.h"
 
 #define BENCH_N_DEFAULT 2000
 #define BENCH_JOBS_MAX 64
 #define BENCH_SUITES_MAX 3
-#define BENCH_LINE_MAX 512
 #define BENCH_SECONDS_DEFAULT 3
 #define BENCH_ISSUER_ID "urn:uscc:52220000MJ09277315"
 #define BENCH_ISSUER_NAME "吉林省汽车工业职业技能等级认定中心"
@@ -230,49 +231,6 @@ static double run_path(cJSON **records, size_t n, EVP_PKEY *key, EVP_PKEY *pub, 
 		return -1;
 	}
 	return (double)n / t;
-}
-
-/* ---- openssl speed ---- */
-
-struct speed {
-	double sign, verify;
-};
-
-/* Run `openssl speed -seconds S -elapsed ALG` and take sign/s and verify/s from its last
- * line. 0 on success. */
-static int openssl_speed(const char *alg, int seconds, struct speed *out)
-{
-	char cmd[128], line[BENCH_LINE_MAX], last[BENCH_LINE_MAX] = "";
-	double a, b, sign = 0, verify = 0;
-	char *p, *tok[16];
-	int n = 0;
-	FILE *f;
-
-	snprintf(cmd, sizeof(cmd), "openssl speed -seconds %d -elapsed %s 2>/dev/null", seconds,
-	         alg);
-	f = popen(cmd, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, "bits"))
-			snprintf(last, sizeof(last), "%s", line);
-	if (pclose(f) != 0 || !last[0])
-		return -1;
-	/* " 256 bits SM2 (CurveSM2)   0.0007s   0.0007s   1456.0   1447.0" */
-	for (p = strtok(last, " \t\n"); p && n < 16; p = strtok(NULL, " \t\n"))
-		tok[n++] = p;
-	if (n < 2)
-		return -1;
-	errno = 0;
-	a = strtod(tok[n - 2], NULL);
-	b = strtod(tok[n - 1], NULL);
-	if (errno || a <= 0 || b <= 0)
-		return -1;
-	sign = a;
-	verify = b;
-	out->sign = sign;
-	out->verify = verify;
-	return 0;
 }
 
 /* ---- stages ---- */
@@ -466,7 +424,7 @@ int main(int argc, char **argv)
 	       "× sign | × sign+verify bound |\n");
 	printf("|---|---|---|---|---|---|---|---|\n");
 	for (int s = 0; s < nsuites; s++) {
-		struct speed sp = {0, 0};
+		struct ossl_speed sp = {0, 0};
 		struct ecert_buf pem = ECERT_BUF_INIT;
 		EVP_PKEY *key = NULL, *pub = NULL;
 		int k;
@@ -489,7 +447,7 @@ int main(int argc, char **argv)
 			rc = 1;
 			break;
 		}
-		if (use_openssl && openssl_speed(suites[k].speed, seconds, &sp) != 0)
+		if (use_openssl && ossl_speed_run(suites[k].speed, seconds, 1, &sp) != 0)
 			fprintf(stderr, "issue-bench: openssl speed %s failed\n", suites[k].speed);
 		for (int png = 1; png >= 0; png--) {
 			for (int j = 0; j < njobs; j++) {
