@@ -383,7 +383,7 @@ static int issue_certbuild(struct ecert_buf *json, struct ecert_buf *png)
 	memset(&out, 0, sizeof(out));
 	params_of(&p, ed_list_id);
 	snprintf(vm, sizeof(vm), "%s#%s", ISSUER, ed_kid);
-	rc = ecert_certbuild_issue(record, &info, &p, ed_key, vm, ECERT_CERTBUILD_PNG, NULL, &out,
+	rc = ecert_certbuild_issue(record, &info, &p, ed_key, ed_key, vm, ECERT_CERTBUILD_PNG, NULL, &out,
 	                           &err);
 	if (rc == ECERT_OK) {
 		assert_null(json->data);
