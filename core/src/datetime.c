@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ecert/datetime.h"
+#include "utf8clip.h"
 
 #define YEAR_MIN 1
 #define YEAR_MAX 9999
@@ -110,7 +111,8 @@ int ecert_date_parse(const char *s, struct ecert_date *out, struct ecert_error *
 		return ecert_fail(err, ECERT_ERR_ARG, "no date given");
 	if (strlen(s) != DATE_LEN || parse_date_part(s, &d) != 0)
 		return ecert_fail(err, ECERT_ERR_INVALID,
-		                  "expected a real calendar date YYYY-MM-DD, got \"%.40s\"", s);
+		                  "expected a real calendar date YYYY-MM-DD, got \"%.*s\"",
+		                  utf8_clip(s, 40), s);
 	*out = d;
 	return ECERT_OK;
 }
@@ -248,8 +250,8 @@ int ecert_time_parse(const char *s, int64_t *unix_seconds, struct ecert_error *e
 bad:
 	return ecert_fail(err, ECERT_ERR_INVALID,
 	                  "expected an RFC 3339 date-time YYYY-MM-DDThh:mm:ss[.fff](Z|+hh:mm), "
-	                  "got \"%.40s\"",
-	                  s);
+	                  "got \"%.*s\"",
+	                  utf8_clip(s, 40), s);
 }
 
 void ecert_time_format(int64_t unix_seconds, int utc, char out[26])

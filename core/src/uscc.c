@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "ecert/uscc.h"
+#include "utf8clip.h"
 
 #define USCC_BODY_LEN (ECERT_USCC_LEN - 1)
 #define USCC_MOD 31
@@ -42,7 +43,7 @@ int ecert_uscc_check_char(const char *first17, char *out, struct ecert_error *er
 			return ecert_fail(err, ECERT_ERR_INVALID,
 			                  "unified social credit code: character %d ('%c') is not "
 			                  "in 0-9 A-H J-N P-R T U W X Y",
-			                  i + 1, first17[i]);
+			                  i + 1, ascii_or_qmark(first17[i]));
 		}
 		sum += v * weights[i];
 	}
@@ -68,7 +69,7 @@ int ecert_uscc_check(const char *code, struct ecert_error *err)
 		return ecert_fail(err, ECERT_ERR_INVALID,
 		                  "unified social credit code: check character '%c' is not in "
 		                  "0-9 A-H J-N P-R T U W X Y",
-		                  code[USCC_BODY_LEN]);
+		                  ascii_or_qmark(code[USCC_BODY_LEN]));
 	for (int i = USCC_REGION_FIRST; i < USCC_REGION_END; i++) {
 		if (code[i] < '0' || code[i] > '9')
 			return ecert_fail(err, ECERT_ERR_INVALID,
@@ -105,7 +106,8 @@ int ecert_uscc_from_urn(const char *urn, char out[ECERT_USCC_LEN + 1], struct ec
 	if (strncmp(urn, ECERT_USCC_URN_PREFIX, plen) != 0)
 		return ecert_fail(
 		    err, ECERT_ERR_INVALID,
-		    "expected \"urn:uscc:<unified social credit code>\", got \"%.40s\"", urn);
+		    "expected \"urn:uscc:<unified social credit code>\", got \"%.*s\"",
+		    utf8_clip(urn, 40), urn);
 	rc = ecert_uscc_check(urn + plen, err);
 	if (rc != ECERT_OK)
 		return rc;
