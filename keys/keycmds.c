@@ -26,8 +26,8 @@ enum {
 };
 
 static const char passphrase_rule[] =
-	"the passphrase is never taken from the command line: use --passphrase-file FILE "
-	"or the ECERT_PASSPHRASE environment variable";
+    "the passphrase is never taken from the command line: use --passphrase-file FILE "
+    "or the ECERT_PASSPHRASE environment variable";
 
 /* getopt_long with our own messages; returns the option, -1 at the end, '?' on error
  * (already reported). */
@@ -41,7 +41,7 @@ static int next_opt(const char *cmd, int argc, char **argv, const struct option 
 		if (optopt)
 			keys_usage(cmd, "unknown option '-%c'", optopt);
 		else
-			keys_usage(cmd, "unknown option '%s'", argv[optind - 1]);
+			keys_usage(cmd, "unknown or ambiguous option '%s'", argv[optind - 1]);
 	} else if (c == ':') {
 		keys_usage(cmd, "option '%s' needs a value", argv[optind - 1]);
 		c = '?';
@@ -62,49 +62,50 @@ static void put_help(const char *s)
 static void gen_help(void)
 {
 	put_help(
-		"Usage: ecert-keys gen [--alg sm2|ed25519|p256] --out NAME [--force]\n"
-		"                      [--passphrase-file FILE]\n"
-		"\n"
-		"Generate a signing key pair and write two files:\n"
-		"  NAME.key  the private key, encrypted PKCS#8 PEM (\"ENCRYPTED PRIVATE KEY\"):\n"
-		"            scrypt + SM4-CBC for sm2, scrypt + AES-256-CBC otherwise; mode 0600\n"
-		"  NAME.pub  the public key, SubjectPublicKeyInfo PEM; mode 0644\n"
-		"then print the key's kid (the id that certificates and the trust list use).\n"
-		"\n"
-		"Options:\n"
-		"  --alg ALG               sm2 (default; cryptosuite sm2-jcs-2025),\n"
-		"                          ed25519 (eddsa-jcs-2022) or p256 (ecdsa-jcs-2019)\n"
-		"  --out NAME              path prefix of the two files (required)\n"
-		"  --force                 replace existing NAME.key / NAME.pub\n"
-		"  --passphrase-file FILE  read the passphrase from the first line of FILE\n"
-		"  -h, --help              show this help\n"
-		"\n"
-		"The passphrase is never accepted on the command line.\n"
-		"\n"
-		"Environment:\n"
-		"  ECERT_PASSPHRASE        the passphrase, when --passphrase-file is not given\n"
-		"\n"
-		"Examples:\n"
-		"  (umask 077; cat > pass.txt)        # type the passphrase, then Ctrl-D\n"
-		"  ecert-keys gen --out jlhrss-2025 --passphrase-file pass.txt\n"
-		"  ECERT_PASSPHRASE=\"$(cat pass.txt)\" ecert-keys gen --alg ed25519 --out test-ed\n"
-		"\n"
-		"Exit status:\n"
-		"  0  the key pair was written\n"
-		"  1  failure: a file exists (without --force), no or empty passphrase, I/O error\n"
-		"  2  usage error\n");
+	    "Usage: ecert-keys gen [--alg sm2|ed25519|p256] --out NAME [--force]\n"
+	    "                      [--passphrase-file FILE]\n"
+	    "\n"
+	    "Generate a signing key pair and write two files:\n"
+	    "  NAME.key  the private key, encrypted PKCS#8 PEM (\"ENCRYPTED PRIVATE KEY\"):\n"
+	    "            scrypt + SM4-CBC for sm2, scrypt + AES-256-CBC otherwise; mode 0600\n"
+	    "  NAME.pub  the public key, SubjectPublicKeyInfo PEM; mode 0644\n"
+	    "then print the key's kid (the id that certificates and the trust list use).\n"
+	    "\n"
+	    "Options:\n"
+	    "  --alg ALG               sm2 (default; cryptosuite sm2-jcs-2025),\n"
+	    "                          ed25519 (eddsa-jcs-2022) or p256 (ecdsa-jcs-2019)\n"
+	    "  --out NAME              path prefix of the two files (required)\n"
+	    "  --force                 replace existing NAME.key / NAME.pub\n"
+	    "  --passphrase-file FILE  read the passphrase from the first line of FILE\n"
+	    "                          (- = standard input)\n"
+	    "  -h, --help              show this help\n"
+	    "\n"
+	    "The passphrase is never accepted on the command line.\n"
+	    "\n"
+	    "Environment:\n"
+	    "  ECERT_PASSPHRASE        the passphrase, when --passphrase-file is not given\n"
+	    "\n"
+	    "Examples:\n"
+	    "  (umask 077; cat > pass.txt)        # type the passphrase, then Ctrl-D\n"
+	    "  ecert-keys gen --out jlhrss-2025 --passphrase-file pass.txt\n"
+	    "  ECERT_PASSPHRASE=\"$(cat pass.txt)\" ecert-keys gen --alg ed25519 --out test-ed\n"
+	    "\n"
+	    "Exit status:\n"
+	    "  0  the key pair was written\n"
+	    "  1  failure: a file exists (without --force), no or empty passphrase, I/O error\n"
+	    "  2  usage error\n");
 }
 
 int keys_cmd_gen(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"alg", required_argument, NULL, OPT_ALG},
-		{"out", required_argument, NULL, OPT_OUT},
-		{"force", no_argument, NULL, OPT_FORCE},
-		{"passphrase-file", required_argument, NULL, OPT_PASSFILE},
-		{"passphrase", optional_argument, NULL, OPT_PASSPHRASE},
-		{"help", no_argument, NULL, OPT_HELP},
-		{NULL, 0, NULL, 0},
+	    {"alg", required_argument, NULL, OPT_ALG},
+	    {"out", required_argument, NULL, OPT_OUT},
+	    {"force", no_argument, NULL, OPT_FORCE},
+	    {"passphrase-file", required_argument, NULL, OPT_PASSFILE},
+	    {"passphrase", optional_argument, NULL, OPT_PASSPHRASE},
+	    {"help", no_argument, NULL, OPT_HELP},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *cmd = "gen", *out = NULL, *ppfile = NULL;
 	enum ecert_alg alg = ECERT_ALG_SM2;
@@ -120,8 +121,8 @@ int keys_cmd_gen(int argc, char **argv)
 		case OPT_ALG:
 			alg = ecert_alg_from_name(optarg);
 			if (alg == ECERT_ALG_NONE)
-				return keys_usage(cmd, "--alg: expected sm2, ed25519 or p256, not '%s'",
-						  optarg);
+				return keys_usage(
+				    cmd, "--alg: expected sm2, ed25519 or p256, not '%s'", optarg);
 			break;
 		case OPT_OUT:
 			out = optarg;
@@ -140,9 +141,10 @@ int keys_cmd_gen(int argc, char **argv)
 			return KEYS_EXIT_USAGE;
 		}
 	}
+	/* not echoed: it might be a passphrase typed in the wrong place */
 	if (optind < argc)
-		return keys_usage(cmd, "unexpected argument '%s' (%s)", argv[optind],
-				  "the passphrase is never an argument");
+		return keys_usage(cmd, "unexpected argument (gen takes options only; %s)",
+		                  passphrase_rule);
 	if (!out || !*out)
 		return keys_usage(cmd, "--out NAME is required");
 	if (ecert_passphrase_get(ppfile, &pp, &err) != ECERT_OK)
@@ -167,7 +169,7 @@ done:
 /* ---- shared by kid and pub ---- */
 
 int keys_load_any(const char *path, const char *passphrase_file, EVP_PKEY **out,
-		  struct ecert_error *err)
+                  struct ecert_error *err)
 {
 	struct ecert_buf text = ECERT_BUF_INIT;
 	struct ecert_passphrase pp = {NULL, 0};
@@ -176,7 +178,7 @@ int keys_load_any(const char *path, const char *passphrase_file, EVP_PKEY **out,
 	rc = ecert_file_read(path, KEYS_FILE_MAX, &text, err);
 	if (rc == ECERT_ERR_JSON_SIZE)
 		rc = ecert_fail(err, ECERT_ERR_KEY, "larger than %zu bytes: not a key file",
-				KEYS_FILE_MAX);
+		                KEYS_FILE_MAX);
 	if (rc != ECERT_OK)
 		goto out;
 	if (strstr((const char *)text.data, PEM_PUBLIC)) {
@@ -188,7 +190,7 @@ int keys_load_any(const char *path, const char *passphrase_file, EVP_PKEY **out,
 	} else {
 		ecert_error_where(err, "%s", path);
 		rc = ecert_fail(err, ECERT_ERR_KEY,
-				"expected a PEM \"PUBLIC KEY\" or \"ENCRYPTED PRIVATE KEY\"");
+		                "expected a PEM \"PUBLIC KEY\" or \"ENCRYPTED PRIVATE KEY\"");
 	}
 out:
 	ecert_buf_wipe(&text);
@@ -199,15 +201,15 @@ out:
 /* Parse `CMD FILE [--passphrase-file F] [--multibase]`; returns -1 to go on, else the
  * exit status. */
 static int parse_file_cmd(const char *cmd, int argc, char **argv, int allow_multibase,
-			  void (*helpfn)(void), const char **file, const char **ppfile,
-			  int *multibase)
+                          void (*helpfn)(void), const char **file, const char **ppfile,
+                          int *multibase)
 {
 	static const struct option opts[] = {
-		{"passphrase-file", required_argument, NULL, OPT_PASSFILE},
-		{"passphrase", optional_argument, NULL, OPT_PASSPHRASE},
-		{"multibase", no_argument, NULL, OPT_MULTIBASE},
-		{"help", no_argument, NULL, OPT_HELP},
-		{NULL, 0, NULL, 0},
+	    {"passphrase-file", required_argument, NULL, OPT_PASSFILE},
+	    {"passphrase", optional_argument, NULL, OPT_PASSPHRASE},
+	    {"multibase", no_argument, NULL, OPT_MULTIBASE},
+	    {"help", no_argument, NULL, OPT_HELP},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -231,9 +233,8 @@ static int parse_file_cmd(const char *cmd, int argc, char **argv, int allow_mult
 	}
 	if (optind >= argc)
 		return keys_usage(cmd, "a key FILE is required");
-	if (optind + 1 < argc)
-		return keys_usage(cmd, "unexpected argument '%s' (%s)", argv[optind + 1],
-				  "one key FILE only; the passphrase is never an argument");
+	if (optind + 1 < argc) /* not echoed: it might be a misplaced passphrase */
+		return keys_usage(cmd, "one key FILE only (%s)", passphrase_rule);
 	*file = argv[optind];
 	return -1;
 }
@@ -242,29 +243,29 @@ static int parse_file_cmd(const char *cmd, int argc, char **argv, int allow_mult
 
 static void kid_help(void)
 {
-	put_help(
-		"Usage: ecert-keys kid FILE [--passphrase-file FILE]\n"
-		"\n"
-		"Print the kid of a key: base64url of the first 8 bytes of SHA-256 over the\n"
-		"DER SubjectPublicKeyInfo (11 characters). FILE is a public key (NAME.pub) or\n"
-		"an encrypted private key (NAME.key; the passphrase is then needed, and the\n"
-		"file must be mode 0600).\n"
-		"\n"
-		"Options:\n"
-		"  --passphrase-file FILE  passphrase for an encrypted private key\n"
-		"  -h, --help              show this help\n"
-		"\n"
-		"Environment:\n"
-		"  ECERT_PASSPHRASE        the passphrase, when --passphrase-file is not given\n"
-		"\n"
-		"Examples:\n"
-		"  ecert-keys kid jlhrss-2025.pub\n"
-		"  ecert-keys kid jlhrss-2025.key --passphrase-file pass.txt\n"
-		"\n"
-		"Exit status:\n"
-		"  0  the kid was printed\n"
-		"  1  the file is not a usable key, wrong passphrase, permissions too open\n"
-		"  2  usage error\n");
+	put_help("Usage: ecert-keys kid FILE [--passphrase-file FILE]\n"
+	         "\n"
+	         "Print the kid of a key: base64url of the first 8 bytes of SHA-256 over the\n"
+	         "DER SubjectPublicKeyInfo (11 characters). FILE is a public key (NAME.pub) or\n"
+	         "an encrypted private key (NAME.key; the passphrase is then needed, and the\n"
+	         "file must be mode 0600).\n"
+	         "\n"
+	         "Options:\n"
+	         "  --passphrase-file FILE  passphrase for an encrypted private key, first line\n"
+	         "                          of FILE (- = standard input)\n"
+	         "  -h, --help              show this help\n"
+	         "\n"
+	         "Environment:\n"
+	         "  ECERT_PASSPHRASE        the passphrase, when --passphrase-file is not given\n"
+	         "\n"
+	         "Examples:\n"
+	         "  ecert-keys kid jlhrss-2025.pub\n"
+	         "  ecert-keys kid jlhrss-2025.key --passphrase-file pass.txt\n"
+	         "\n"
+	         "Exit status:\n"
+	         "  0  the kid was printed\n"
+	         "  1  the file is not a usable key, wrong passphrase, permissions too open\n"
+	         "  2  usage error\n");
 }
 
 int keys_cmd_kid(int argc, char **argv)
@@ -295,31 +296,31 @@ done:
 
 static void pub_help(void)
 {
-	put_help(
-		"Usage: ecert-keys pub FILE [--multibase] [--passphrase-file FILE]\n"
-		"\n"
-		"Print the public part of a key, as SubjectPublicKeyInfo PEM or, with\n"
-		"--multibase, as a Multikey: multibase base58btc ('z…') of the multicodec-\n"
-		"prefixed key (ed25519-pub 0xed + 32 bytes; p256-pub 0x1200 and sm2-pub 0x1206\n"
-		"+ the 33-byte compressed point), the form used in did:key and the trust list.\n"
-		"FILE is a public key (NAME.pub) or an encrypted private key (NAME.key).\n"
-		"\n"
-		"Options:\n"
-		"  --multibase             print the Multikey instead of PEM\n"
-		"  --passphrase-file FILE  passphrase for an encrypted private key\n"
-		"  -h, --help              show this help\n"
-		"\n"
-		"Environment:\n"
-		"  ECERT_PASSPHRASE        the passphrase, when --passphrase-file is not given\n"
-		"\n"
-		"Examples:\n"
-		"  ecert-keys pub jlhrss-2025.pub --multibase\n"
-		"  ecert-keys pub jlhrss-2025.key --passphrase-file pass.txt > jlhrss-2025.pub\n"
-		"\n"
-		"Exit status:\n"
-		"  0  the public key was printed\n"
-		"  1  the file is not a usable key, wrong passphrase, permissions too open\n"
-		"  2  usage error\n");
+	put_help("Usage: ecert-keys pub FILE [--multibase] [--passphrase-file FILE]\n"
+	         "\n"
+	         "Print the public part of a key, as SubjectPublicKeyInfo PEM or, with\n"
+	         "--multibase, as a Multikey: multibase base58btc ('z…') of the multicodec-\n"
+	         "prefixed key (ed25519-pub 0xed + 32 bytes; p256-pub 0x1200 and sm2-pub 0x1206\n"
+	         "+ the 33-byte compressed point), the form used in did:key and the trust list.\n"
+	         "FILE is a public key (NAME.pub) or an encrypted private key (NAME.key).\n"
+	         "\n"
+	         "Options:\n"
+	         "  --multibase             print the Multikey instead of PEM\n"
+	         "  --passphrase-file FILE  passphrase for an encrypted private key, first line\n"
+	         "                          of FILE (- = standard input)\n"
+	         "  -h, --help              show this help\n"
+	         "\n"
+	         "Environment:\n"
+	         "  ECERT_PASSPHRASE        the passphrase, when --passphrase-file is not given\n"
+	         "\n"
+	         "Examples:\n"
+	         "  ecert-keys pub jlhrss-2025.pub --multibase\n"
+	         "  ecert-keys pub jlhrss-2025.key --passphrase-file pass.txt > jlhrss-2025.pub\n"
+	         "\n"
+	         "Exit status:\n"
+	         "  0  the public key was printed\n"
+	         "  1  the file is not a usable key, wrong passphrase, permissions too open\n"
+	         "  2  usage error\n");
 }
 
 int keys_cmd_pub(int argc, char **argv)
@@ -335,8 +336,8 @@ int keys_cmd_pub(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	if (keys_load_any(file, ppfile, &key, &err) != ECERT_OK ||
-	    (mb ? ecert_key_to_multikey(key, &out, &err)
-		: ecert_key_to_pem(key, &out, &err)) != ECERT_OK) {
+	    (mb ? ecert_key_to_multikey(key, &out, &err) : ecert_key_to_pem(key, &out, &err)) !=
+	        ECERT_OK) {
 		rc = keys_fail(cmd, &err);
 		goto done;
 	}

@@ -10,9 +10,9 @@
 
 /* Exit status, stable and documented in docs/ecert-keys.md. */
 enum keys_exit {
-	KEYS_EXIT_OK = 0,    /* done */
-	KEYS_EXIT_FAIL = 1,  /* the operation failed (file exists, bad passphrase, I/O …) */
-	KEYS_EXIT_USAGE = 2  /* bad command line */
+	KEYS_EXIT_OK = 0,   /* done */
+	KEYS_EXIT_FAIL = 1, /* the operation failed (file exists, bad passphrase, I/O …) */
+	KEYS_EXIT_USAGE = 2 /* bad command line */
 };
 
 /* One subcommand: `ecert-keys NAME ARGS…` runs run(argc, argv) with argv[0] = NAME and
@@ -33,7 +33,7 @@ int keys_usage(const char *cmd, const char *fmt, ...) __attribute__((format(prin
 /* Load a key file for display: a public key (SPKI PEM) or an encrypted private key
  * (the passphrase then comes from passphrase_file or ECERT_PASSPHRASE). */
 int keys_load_any(const char *path, const char *passphrase_file, EVP_PKEY **out,
-		  struct ecert_error *err);
+                  struct ecert_error *err);
 
 int keys_cmd_gen(int argc, char **argv);
 int keys_cmd_kid(int argc, char **argv);

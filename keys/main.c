@@ -8,10 +8,10 @@
 #include "keys.h"
 
 static const struct keys_command keys_commands[] = {
-	{"gen", "generate a key pair (NAME.key encrypted, NAME.pub)", keys_cmd_gen},
-	{"kid", "print the kid of a public or private key file", keys_cmd_kid},
-	{"pub", "print the public key as PEM or as a Multikey", keys_cmd_pub},
-	{NULL, NULL, NULL},
+    {"gen", "generate a key pair (NAME.key encrypted, NAME.pub)", keys_cmd_gen},
+    {"kid", "print the kid of a public or private key file", keys_cmd_kid},
+    {"pub", "print the public key as PEM or as a Multikey", keys_cmd_pub},
+    {NULL, NULL, NULL},
 };
 
 void keys_error(const char *where, const char *fmt, ...)
@@ -49,16 +49,18 @@ static void help(FILE *f)
 {
 	const struct keys_command *c;
 
-	fprintf(f, "Usage: %s COMMAND [OPTIONS]\n\n"
-		   "Keys for ecert electronic certificates (DESIGN §3-4).\n\nCommands:\n",
-		KEYS_PROG);
+	fprintf(f,
+	        "Usage: %s COMMAND [OPTIONS]\n\n"
+	        "Keys for ecert electronic certificates (DESIGN §3-4).\n\nCommands:\n",
+	        KEYS_PROG);
 	for (c = keys_commands; c->name; c++)
 		fprintf(f, "  %-6s %s\n", c->name, c->summary);
-	fprintf(f, "\n'%s COMMAND --help' explains a command. Passphrases come from\n"
-		   "--passphrase-file FILE or the ECERT_PASSPHRASE environment variable,\n"
-		   "never from the command line.\n\n"
-		   "Exit status: 0 success, 1 failure, 2 usage error.\n",
-		KEYS_PROG);
+	fprintf(f,
+	        "\n'%s COMMAND --help' explains a command. Passphrases come from\n"
+	        "--passphrase-file FILE or the ECERT_PASSPHRASE environment variable,\n"
+	        "never from the command line.\n\n"
+	        "Exit status: 0 success, 1 failure, 2 usage error.\n",
+	        KEYS_PROG);
 }
 
 int main(int argc, char **argv)
@@ -97,7 +99,7 @@ int main(int argc, char **argv)
 		}
 	}
 	fprintf(stderr, "%s: error: %s: unknown command '%s' (expected", KEYS_PROG, KEYS_PROG,
-		argv[1]);
+	        argv[1]);
 	for (c = keys_commands; c->name; c++)
 		fprintf(stderr, "%s%s", c == keys_commands ? " " : ", ", c->name);
 	fprintf(stderr, ")\nTry '%s --help'.\n", KEYS_PROG);

@@ -41,7 +41,7 @@ static enum ecert_alg ec_group_alg(const EVP_PKEY *key)
 	int nid;
 
 	if (!EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, name, sizeof(name),
-					    &len))
+	                                    &len))
 		return ECERT_ALG_NONE; /* explicit parameters: not a named curve of ours */
 	nid = OBJ_txt2nid(name);
 	if (nid == NID_undef)
@@ -72,9 +72,9 @@ static const struct {
 	enum ecert_alg alg;
 	const char *name;
 } alg_names[] = {
-	{ECERT_ALG_SM2, "sm2"},
-	{ECERT_ALG_ED25519, "ed25519"},
-	{ECERT_ALG_P256, "p256"},
+    {ECERT_ALG_SM2, "sm2"},
+    {ECERT_ALG_ED25519, "ed25519"},
+    {ECERT_ALG_P256, "p256"},
 };
 
 const char *ecert_alg_name(enum ecert_alg alg)
@@ -118,7 +118,8 @@ int ecert_key_kid(const EVP_PKEY *key, char kid[ECERT_KID_LEN + 1], struct ecert
 	}
 	rc = ecert_base64url_encode(md, KID_HASH_BYTES, &b);
 	if (rc != ECERT_OK || b.len != ECERT_KID_LEN) {
-		rc = ecert_fail(err, rc == ECERT_OK ? ECERT_ERR_CRYPTO : rc, "cannot encode the kid");
+		rc = ecert_fail(err, rc == ECERT_OK ? ECERT_ERR_CRYPTO : rc,
+		                "cannot encode the kid");
 		goto out;
 	}
 	memcpy(kid, b.data, ECERT_KID_LEN + 1);
@@ -137,19 +138,19 @@ int ecert_key_from_pem(const char *pem, size_t len, EVP_PKEY **out, struct ecert
 
 	if (len > KEY_PEM_MAX)
 		return ecert_fail(err, ECERT_ERR_KEY, "public key PEM larger than %zu bytes",
-				  KEY_PEM_MAX);
+		                  KEY_PEM_MAX);
 	bio = BIO_new_mem_buf(pem, (int)len);
 	if (!bio)
 		return ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
 	key = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
 	if (!key) {
 		rc = ecert_ossl_fail(err, ECERT_ERR_KEY,
-				  "expected a PEM \"PUBLIC KEY\" (SubjectPublicKeyInfo)");
+		                     "expected a PEM \"PUBLIC KEY\" (SubjectPublicKeyInfo)");
 		goto out;
 	}
 	if (ecert_key_alg(key) == ECERT_ALG_NONE) {
 		rc = ecert_fail(err, ECERT_ERR_KEY,
-				"unsupported key type: expected SM2, Ed25519 or P-256");
+		                "unsupported key type: expected SM2, Ed25519 or P-256");
 		goto out;
 	}
 	*out = key;
@@ -169,7 +170,7 @@ int ecert_key_load_public(const char *path, EVP_PKEY **out, struct ecert_error *
 	rc = ecert_file_read(path, KEY_PEM_MAX, &b, err);
 	if (rc == ECERT_ERR_JSON_SIZE)
 		rc = ecert_fail(err, ECERT_ERR_KEY, "larger than %zu bytes: not a public key",
-				KEY_PEM_MAX);
+		                KEY_PEM_MAX);
 	if (rc != ECERT_OK)
 		goto out;
 	rc = ecert_key_from_pem((const char *)b.data, b.len, out, err);
@@ -257,7 +258,7 @@ static unsigned int alg_multicodec(enum ecert_alg alg)
 
 /* The compressed SEC1 form of an EC public key. */
 static int ec_compressed(const EVP_PKEY *key, unsigned char out[EC_COMPRESSED_LEN],
-			 struct ecert_error *err)
+                         struct ecert_error *err)
 {
 	unsigned char pt[EC_UNCOMPRESSED_LEN + 1];
 	size_t len = 0;
@@ -289,7 +290,8 @@ int ecert_key_to_multikey(const EVP_PKEY *key, struct ecert_buf *out, struct ece
 		keylen = ED25519_RAW_LEN;
 		if (!EVP_PKEY_get_raw_public_key(key, raw + n, &keylen) ||
 		    keylen != ED25519_RAW_LEN)
-			return ecert_ossl_fail(err, ECERT_ERR_KEY, "cannot read the Ed25519 public key");
+			return ecert_ossl_fail(err, ECERT_ERR_KEY,
+			                       "cannot read the Ed25519 public key");
 	} else {
 		rc = ec_compressed(key, raw + n, err);
 		if (rc != ECERT_OK)
@@ -302,7 +304,7 @@ int ecert_key_to_multikey(const EVP_PKEY *key, struct ecert_buf *out, struct ece
 }
 
 static int ec_from_compressed(enum ecert_alg alg, const unsigned char *pt, EVP_PKEY **out,
-			      struct ecert_error *err)
+                              struct ecert_error *err)
 {
 	EVP_PKEY_CTX *ctx = NULL, *chk = NULL;
 	EVP_PKEY *key = NULL;
@@ -314,10 +316,10 @@ static int ec_from_compressed(enum ecert_alg alg, const unsigned char *pt, EVP_P
 	if (pt[0] != 2 && pt[0] != 3)
 		return ecert_fail(err, ECERT_ERR_KEY, "expected a compressed point (0x02/0x03)");
 	memcpy(point, pt, sizeof(point));
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
-						     alg == ECERT_ALG_SM2 ? group_sm2 : group_p256, 0);
-	params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point,
-						      sizeof(point));
+	params[0] = OSSL_PARAM_construct_utf8_string(
+	    OSSL_PKEY_PARAM_GROUP_NAME, alg == ECERT_ALG_SM2 ? group_sm2 : group_p256, 0);
+	params[1] =
+	    OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point, sizeof(point));
 	params[2] = OSSL_PARAM_construct_end();
 	ctx = EVP_PKEY_CTX_new_from_name(NULL, alg == ECERT_ALG_SM2 ? "SM2" : "EC", NULL);
 	if (!ctx || EVP_PKEY_fromdata_init(ctx) <= 0) {
@@ -353,11 +355,11 @@ int ecert_key_from_multikey(const char *mb, EVP_PKEY **out, struct ecert_error *
 
 	if (!mb || mb[0] != 'z')
 		return ecert_fail(err, ECERT_ERR_ENCODING,
-				  "a Multikey starts with 'z' (multibase base58btc)");
+		                  "a Multikey starts with 'z' (multibase base58btc)");
 	len = strnlen(mb, DIDKEY_MAX + 1);
 	if (len > DIDKEY_MAX)
 		return ecert_fail(err, ECERT_ERR_ENCODING, "Multikey longer than %d characters",
-				  DIDKEY_MAX);
+		                  DIDKEY_MAX);
 	rc = ecert_multibase58_decode(mb, len, &raw, err);
 	if (rc != ECERT_OK)
 		goto out;
@@ -372,7 +374,7 @@ int ecert_key_from_multikey(const char *mb, EVP_PKEY **out, struct ecert_error *
 	case MULTICODEC_ED25519_PUB:
 		if (len != ED25519_RAW_LEN) {
 			ecert_fail(err, rc, "Multikey: Ed25519 key must be %d bytes, not %zu",
-				   ED25519_RAW_LEN, len);
+			           ED25519_RAW_LEN, len);
 			goto out;
 		}
 		key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, raw.data + n, len);
@@ -384,18 +386,21 @@ int ecert_key_from_multikey(const char *mb, EVP_PKEY **out, struct ecert_error *
 	case MULTICODEC_P256_PUB:
 	case MULTICODEC_SM2_PUB:
 		if (len != EC_COMPRESSED_LEN) {
-			ecert_fail(err, rc, "Multikey: EC key must be a %d-byte compressed point, not %zu bytes",
-				   EC_COMPRESSED_LEN, len);
+			ecert_fail(
+			    err, rc,
+			    "Multikey: EC key must be a %d-byte compressed point, not %zu bytes",
+			    EC_COMPRESSED_LEN, len);
 			goto out;
 		}
 		rc = ec_from_compressed(code == MULTICODEC_SM2_PUB ? ECERT_ALG_SM2 : ECERT_ALG_P256,
-					raw.data + n, &key, err);
+		                        raw.data + n, &key, err);
 		if (rc != ECERT_OK)
 			goto out;
 		break;
 	default:
 		ecert_fail(err, rc,
-			   "Multikey: multicodec 0x%x is not ed25519-pub, p256-pub or sm2-pub", code);
+		           "Multikey: multicodec 0x%x is not ed25519-pub, p256-pub or sm2-pub",
+		           code);
 		goto out;
 	}
 	*out = key;
@@ -407,8 +412,7 @@ out:
 	return rc;
 }
 
-int ecert_didkey_resolve(const char *verification_method, EVP_PKEY **out,
-			 struct ecert_error *err)
+int ecert_didkey_resolve(const char *verification_method, EVP_PKEY **out, struct ecert_error *err)
 {
 	const char *id, *hash;
 	size_t len, idlen, plen = strlen(DIDKEY_PREFIX);
@@ -419,19 +423,19 @@ int ecert_didkey_resolve(const char *verification_method, EVP_PKEY **out,
 	len = strnlen(verification_method, DIDKEY_MAX + 1);
 	if (len > DIDKEY_MAX)
 		return ecert_fail(err, ECERT_ERR_KEY, "did:key longer than %d characters",
-				  DIDKEY_MAX);
+		                  DIDKEY_MAX);
 	if (strncmp(verification_method, DIDKEY_PREFIX, plen) != 0)
 		return ecert_fail(err, ECERT_ERR_KEY, "expected \"did:key:<multikey>#<multikey>\"");
 	id = verification_method + plen;
 	hash = strchr(id, '#');
 	if (!hash)
 		return ecert_fail(err, ECERT_ERR_KEY,
-				  "did:key verification method lacks the #<multikey> fragment");
+		                  "did:key verification method lacks the #<multikey> fragment");
 	idlen = (size_t)(hash - id);
 	/* did:key Method §3.1.2: the fragment is the multibase key itself. */
 	if (idlen == 0 || strlen(hash + 1) != idlen || memcmp(id, hash + 1, idlen) != 0)
 		return ecert_fail(err, ECERT_ERR_KEY,
-				  "did:key fragment does not equal the key identifier");
+		                  "did:key fragment does not equal the key identifier");
 	memcpy(mb, id, idlen);
 	mb[idlen] = '\0';
 	return ecert_key_from_multikey(mb, out, err);

@@ -20,7 +20,7 @@ int ecert_ossl_fail(struct ecert_error *err, int code, const char *what)
 }
 
 int ecert_ossl_sm2_init(EVP_MD_CTX *mctx, EVP_PKEY *key, int sign, EVP_PKEY_CTX **pctx,
-			struct ecert_error *err)
+                        struct ecert_error *err)
 {
 	EVP_PKEY_CTX *ctx;
 	int ok;
@@ -37,7 +37,7 @@ int ecert_ossl_sm2_init(EVP_MD_CTX *mctx, EVP_PKEY *key, int sign, EVP_PKEY_CTX 
 	}
 	EVP_MD_CTX_set_pkey_ctx(mctx, ctx);
 	ok = sign ? EVP_DigestSignInit(mctx, NULL, EVP_sm3(), NULL, key)
-		  : EVP_DigestVerifyInit(mctx, NULL, EVP_sm3(), NULL, key);
+	          : EVP_DigestVerifyInit(mctx, NULL, EVP_sm3(), NULL, key);
 	if (ok <= 0) {
 		EVP_MD_CTX_set_pkey_ctx(mctx, NULL);
 		EVP_PKEY_CTX_free(ctx);

@@ -20,6 +20,6 @@ int ecert_ossl_fail(struct ecert_error *err, int code, const char *what);
  * the ID; the caller frees it with EVP_PKEY_CTX_free after EVP_MD_CTX_free(mctx) (the
  * message digest context does not own it). key must be of type "SM2". */
 int ecert_ossl_sm2_init(EVP_MD_CTX *mctx, EVP_PKEY *key, int sign, EVP_PKEY_CTX **pctx,
-			struct ecert_error *err);
+                        struct ecert_error *err);
 
 #endif

@@ -21,9 +21,9 @@ static const struct {
 	enum ecert_alg alg;
 	const char *suite;
 } suites[] = {
-	{ECERT_ALG_SM2, ECERT_SUITE_SM2},
-	{ECERT_ALG_ED25519, ECERT_SUITE_EDDSA},
-	{ECERT_ALG_P256, ECERT_SUITE_ECDSA},
+    {ECERT_ALG_SM2, ECERT_SUITE_SM2},
+    {ECERT_ALG_ED25519, ECERT_SUITE_EDDSA},
+    {ECERT_ALG_P256, ECERT_SUITE_ECDSA},
 };
 
 const char *ecert_suite_name(enum ecert_alg alg)
@@ -49,7 +49,7 @@ enum ecert_alg ecert_suite_alg(const char *suite)
 }
 
 int ecert_hash(enum ecert_alg alg, const unsigned char *in, size_t len,
-	       unsigned char out[ECERT_HASH_MAX], struct ecert_error *err)
+               unsigned char out[ECERT_HASH_MAX], struct ecert_error *err)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
@@ -83,8 +83,8 @@ void ecert_proof_parts_free(struct ecert_proof_parts *parts)
 	memset(parts, 0, sizeof(*parts));
 }
 
-int ecert_proof_parts(const cJSON *doc, const cJSON *proof_config,
-		      struct ecert_proof_parts *parts, struct ecert_error *err)
+int ecert_proof_parts(const cJSON *doc, const cJSON *proof_config, struct ecert_proof_parts *parts,
+                      struct ecert_error *err)
 {
 	cJSON *cfg = NULL, *unsecured = NULL, *ctx;
 	const cJSON *doc_ctx;
@@ -93,12 +93,13 @@ int ecert_proof_parts(const cJSON *doc, const cJSON *proof_config,
 
 	memset(parts, 0, sizeof(*parts));
 	if (!cJSON_IsObject(doc) || !cJSON_IsObject(proof_config))
-		return ecert_fail(err, ECERT_ERR_SCHEMA, "the document and the proof must be objects");
+		return ecert_fail(err, ECERT_ERR_SCHEMA,
+		                  "the document and the proof must be objects");
 	alg = ecert_suite_alg(ecert_json_str(proof_config, "cryptosuite"));
 	if (alg == ECERT_ALG_NONE) {
 		ecert_error_where(err, "proof.cryptosuite");
 		return ecert_fail(err, ECERT_ERR_SUITE, "expected %s, %s or %s", ECERT_SUITE_SM2,
-				  ECERT_SUITE_EDDSA, ECERT_SUITE_ECDSA);
+		                  ECERT_SUITE_EDDSA, ECERT_SUITE_ECDSA);
 	}
 	cfg = cJSON_Duplicate(proof_config, 1);
 	unsecured = cJSON_Duplicate(doc, 1);
@@ -127,7 +128,7 @@ int ecert_proof_parts(const cJSON *doc, const cJSON *proof_config,
 		goto out;
 	parts->hash_len = ECERT_HASH_MAX;
 	rc = ecert_hash(alg, parts->proof_canon.data, parts->proof_canon.len, parts->proof_hash,
-			err);
+	                err);
 	if (rc != ECERT_OK)
 		goto out;
 	rc = ecert_hash(alg, parts->doc_canon.data, parts->doc_canon.len, parts->doc_hash, err);
@@ -189,7 +190,7 @@ static int sm2_public(EVP_PKEY *key, EVP_PKEY **out, struct ecert_error *err)
 }
 
 int ecert_sig_verify(EVP_PKEY *key, const unsigned char *msg, size_t msglen,
-		     const unsigned char *sig, size_t siglen, struct ecert_error *err)
+                     const unsigned char *sig, size_t siglen, struct ecert_error *err)
 {
 	EVP_MD_CTX *mctx = NULL;
 	EVP_PKEY_CTX *pctx = NULL;
@@ -201,8 +202,8 @@ int ecert_sig_verify(EVP_PKEY *key, const unsigned char *msg, size_t msglen,
 	if (alg == ECERT_ALG_NONE)
 		return ecert_fail(err, ECERT_ERR_KEY, "not an SM2, Ed25519 or P-256 key");
 	if (!sig || siglen != ECERT_SIG_MAX)
-		return ecert_fail(err, ECERT_ERR_SIGNATURE, "the signature must be %d bytes, not %zu",
-				  ECERT_SIG_MAX, siglen);
+		return ecert_fail(err, ECERT_ERR_SIGNATURE,
+		                  "the signature must be %d bytes, not %zu", ECERT_SIG_MAX, siglen);
 	mctx = EVP_MD_CTX_new();
 	if (!mctx) {
 		rc = ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
@@ -216,14 +217,14 @@ int ecert_sig_verify(EVP_PKEY *key, const unsigned char *msg, size_t msglen,
 		break;
 	case ECERT_ALG_P256:
 		r = EVP_DigestVerifyInit(mctx, NULL, EVP_sha256(), NULL, key) > 0
-			    ? ECERT_OK
-			    : ecert_ossl_fail(err, ECERT_ERR_CRYPTO, "cannot start ECDSA-SHA256");
+		        ? ECERT_OK
+		        : ecert_ossl_fail(err, ECERT_ERR_CRYPTO, "cannot start ECDSA-SHA256");
 		break;
 	case ECERT_ALG_ED25519:
 	default:
 		r = EVP_DigestVerifyInit(mctx, NULL, NULL, NULL, key) > 0
-			    ? ECERT_OK
-			    : ecert_ossl_fail(err, ECERT_ERR_CRYPTO, "cannot start Ed25519");
+		        ? ECERT_OK
+		        : ecert_ossl_fail(err, ECERT_ERR_CRYPTO, "cannot start Ed25519");
 		break;
 	}
 	if (r != ECERT_OK) {
@@ -243,7 +244,7 @@ int ecert_sig_verify(EVP_PKEY *key, const unsigned char *msg, size_t msglen,
 		/* 0 = mismatch, < 0 = malformed (e.g. r or s out of range): both a bad signature */
 		ERR_clear_error();
 		ecert_fail(err, ECERT_ERR_SIGNATURE, "the %s signature does not verify",
-			   ecert_alg_name(alg));
+		           ecert_alg_name(alg));
 		goto out;
 	}
 	rc = ECERT_OK;
@@ -257,14 +258,14 @@ out:
 
 /* The proof member `name` as a string, or ECERT_ERR_SCHEMA naming it. */
 static int need_str(const cJSON *proof, const char *name, const char *want, const char **out,
-		    struct ecert_error *err)
+                    struct ecert_error *err)
 {
 	const char *s = ecert_json_str(proof, name);
 
 	if (!s) {
 		ecert_error_where(err, "proof.%s", name);
-		return ecert_fail(err, ECERT_ERR_SCHEMA, "expected a string%s%s%s", want ? " \"" : "",
-				  want ? want : "", want ? "\"" : "");
+		return ecert_fail(err, ECERT_ERR_SCHEMA, "expected a string%s%s%s",
+		                  want ? " \"" : "", want ? want : "", want ? "\"" : "");
 	}
 	if (want && strcmp(s, want) != 0) {
 		ecert_error_where(err, "proof.%s", name);
@@ -309,8 +310,8 @@ int ecert_proof_verify(const cJSON *doc, EVP_PKEY *key, struct ecert_error *err)
 	if (ecert_suite_alg(suite) != alg) {
 		ecert_error_where(err, "proof.cryptosuite");
 		rc = ecert_fail(err, ECERT_ERR_SUITE,
-				"\"%s\" cannot be used with an %s key (expected %s)", suite,
-				ecert_alg_name(alg), ecert_suite_name(alg));
+		                "\"%s\" cannot be used with an %s key (expected %s)", suite,
+		                ecert_alg_name(alg), ecert_suite_name(alg));
 		goto out;
 	}
 	/* The proof's @context, when present, must be the document's (the JCS suites
@@ -324,8 +325,9 @@ int ecert_proof_verify(const cJSON *doc, EVP_PKEY *key, struct ecert_error *err)
 	}
 	r = ecert_multibase58_decode(value, strlen(value), &sig, err);
 	if (r == ECERT_OK && sig.len != ECERT_SIG_MAX)
-		r = ecert_fail(err, ECERT_ERR_ENCODING, "expected a %d-byte signature, not %zu bytes",
-			       ECERT_SIG_MAX, sig.len);
+		r = ecert_fail(err, ECERT_ERR_ENCODING,
+		               "expected a %d-byte signature, not %zu bytes", ECERT_SIG_MAX,
+		               sig.len);
 	if (r != ECERT_OK) {
 		ecert_error_where(err, "proof.proofValue");
 		rc = r;

@@ -92,7 +92,7 @@ static void test_kid_sm2_vector(void **state)
 static void test_multikey_sm2_vector(void **state)
 {
 	struct ecert_buf hex = ECERT_BUF_INIT, point = ECERT_BUF_INIT, mk = ECERT_BUF_INIT,
-			 raw = ECERT_BUF_INIT;
+	                 raw = ECERT_BUF_INIT;
 	struct ecert_error e;
 	EVP_PKEY *k, *back = NULL;
 
@@ -103,7 +103,7 @@ static void test_multikey_sm2_vector(void **state)
 	k = load_pub(SM2_DIR "/publicKey.pem");
 	assert_int_equal(ecert_key_to_multikey(k, &mk, &e), ECERT_OK);
 	assert_int_equal(ecert_multibase58_decode((const char *)mk.data, mk.len, &raw, &e),
-			 ECERT_OK);
+	                 ECERT_OK);
 	assert_int_equal(raw.len, 2 + 33);
 	assert_int_equal(raw.data[0], 0x86);
 	assert_int_equal(raw.data[1], 0x24);
@@ -133,17 +133,19 @@ static void test_multikey_round_trip(void **state)
 	(void)state;
 	for (i = 0; i < 3; i++) {
 		seen = 0;
-		for (round = 0; round < 64 && (round < 4 || (algs[i] != ECERT_ALG_ED25519 && seen != 3));
+		for (round = 0;
+		     round < 64 && (round < 4 || (algs[i] != ECERT_ALG_ED25519 && seen != 3));
 		     round++) {
-			struct ecert_buf mk = ECERT_BUF_INIT, mk2 = ECERT_BUF_INIT, raw = ECERT_BUF_INIT;
+			struct ecert_buf mk = ECERT_BUF_INIT, mk2 = ECERT_BUF_INIT,
+			                 raw = ECERT_BUF_INIT;
 			EVP_PKEY *k = gen(algs[i]), *back = NULL;
 			char kid1[ECERT_KID_LEN + 1], kid2[ECERT_KID_LEN + 1];
 
 			assert_int_equal(ecert_key_to_multikey(k, &mk, &e), ECERT_OK);
 			assert_memory_equal(mk.data, prefix[i], 4);
-			assert_int_equal(ecert_multibase58_decode((const char *)mk.data, mk.len, &raw,
-								  &e),
-					 ECERT_OK);
+			assert_int_equal(
+			    ecert_multibase58_decode((const char *)mk.data, mk.len, &raw, &e),
+			    ECERT_OK);
 			if (algs[i] != ECERT_ALG_ED25519) {
 				assert_int_equal(raw.len, 35);
 				assert_true(raw.data[2] == 2 || raw.data[2] == 3);
@@ -152,7 +154,7 @@ static void test_multikey_round_trip(void **state)
 				assert_int_equal(raw.len, 34);
 			}
 			assert_int_equal(ecert_key_from_multikey((const char *)mk.data, &back, &e),
-					 ECERT_OK);
+			                 ECERT_OK);
 			assert_int_equal(ecert_key_alg(back), algs[i]);
 			assert_int_equal(EVP_PKEY_eq(k, back), 1);
 			assert_int_equal(ecert_key_to_multikey(back, &mk2, &e), ECERT_OK);
@@ -197,15 +199,15 @@ static void test_didkey_w3c(void **state)
 static void test_didkey_rejects(void **state)
 {
 	static const char *const bad[] = {
-		"",
-		"did:key:" W3C_ED25519_MK,                        /* no fragment */
-		"did:key:" W3C_ED25519_MK "#",                    /* empty fragment */
-		"did:key:" W3C_ED25519_MK "#" W3C_P256_MK,        /* fragment is another key */
-		"did:key:" W3C_ED25519_MK "#" W3C_ED25519_MK "x", /* fragment longer */
-		"did:key:#" W3C_ED25519_MK,                       /* empty id */
-		"did:web:example.com#" W3C_ED25519_MK,            /* not did:key */
-		"DID:KEY:" W3C_ED25519_MK "#" W3C_ED25519_MK,     /* case matters */
-		"urn:uscc:11220000013544525W#HeAGsN_eIm0",        /* our issuers' form */
+	    "",
+	    "did:key:" W3C_ED25519_MK,                        /* no fragment */
+	    "did:key:" W3C_ED25519_MK "#",                    /* empty fragment */
+	    "did:key:" W3C_ED25519_MK "#" W3C_P256_MK,        /* fragment is another key */
+	    "did:key:" W3C_ED25519_MK "#" W3C_ED25519_MK "x", /* fragment longer */
+	    "did:key:#" W3C_ED25519_MK,                       /* empty id */
+	    "did:web:example.com#" W3C_ED25519_MK,            /* not did:key */
+	    "DID:KEY:" W3C_ED25519_MK "#" W3C_ED25519_MK,     /* case matters */
+	    "urn:uscc:11220000013544525W#HeAGsN_eIm0",        /* our issuers' form */
 	};
 	struct ecert_error e;
 	size_t i;
@@ -248,16 +250,16 @@ static void expect_bad_raw(const unsigned char *raw, size_t len, int code)
 static void test_multikey_rejects(void **state)
 {
 	static const char *const bad_text[] = {
-		"",
-		"z",
-		"u7QEtAR",                                          /* base64url multibase */
-		"6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2", /* no prefix */
-		"z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ0", /* '0' not base58 */
-		"z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQl", /* 'l' not base58 */
-		"z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ",  /* one character short */
-		"z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ22", /* one character long */
+	    "",
+	    "z",
+	    "u7QEtAR",                                           /* base64url multibase */
+	    "6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",   /* no prefix */
+	    "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ0",  /* '0' not base58 */
+	    "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQl",  /* 'l' not base58 */
+	    "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ",   /* one character short */
+	    "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ22", /* one character long */
 	};
-	unsigned char raw[64];
+	unsigned char raw[80];
 	struct ecert_error e;
 	EVP_PKEY *good = NULL, *k = NULL;
 	size_t i;
@@ -357,7 +359,7 @@ static void test_pem_round_trip(void **state)
 		assert_non_null(strstr((const char *)pem.data, "-----BEGIN PUBLIC KEY-----"));
 		assert_null(strstr((const char *)pem.data, "PRIVATE"));
 		assert_int_equal(ecert_key_from_pem((const char *)pem.data, pem.len, &back, &e),
-				 ECERT_OK);
+		                 ECERT_OK);
 		assert_int_equal(EVP_PKEY_eq(k, back), 1);
 		assert_int_equal(ecert_key_alg(back), algs[i]);
 		EVP_PKEY_free(k);
@@ -402,10 +404,10 @@ static void test_unsupported_keys(void **state)
 static void test_pem_rejects(void **state)
 {
 	static const char *const bad[] = {
-		"",
-		"not a key",
-		"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
-		"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+	    "",
+	    "not a key",
+	    "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
+	    "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
 	};
 	struct ecert_buf big = ECERT_BUF_INIT;
 	struct ecert_error e;
@@ -420,27 +422,22 @@ static void test_pem_rejects(void **state)
 	for (i = 0; i < 10000; i++)
 		ecert_buf_putc(&big, 'A');
 	assert_int_equal(ecert_key_from_pem((const char *)big.data, big.len, &k, &e),
-			 ECERT_ERR_KEY);
+	                 ECERT_ERR_KEY);
 	ecert_buf_free(&big);
 	assert_int_equal(ecert_key_load_public(ECERT_TEST_DATA "/no/such/file.pem", &k, &e),
-			 ECERT_ERR_IO);
+	                 ECERT_ERR_IO);
 	assert_null(k);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_alg_names),
-		cmocka_unit_test(test_kid_sm2_vector),
-		cmocka_unit_test(test_multikey_sm2_vector),
-		cmocka_unit_test(test_multikey_round_trip),
-		cmocka_unit_test(test_didkey_w3c),
-		cmocka_unit_test(test_didkey_rejects),
-		cmocka_unit_test(test_multikey_rejects),
-		cmocka_unit_test(test_ec_key_on_sm2_curve),
-		cmocka_unit_test(test_pem_round_trip),
-		cmocka_unit_test(test_unsupported_keys),
-		cmocka_unit_test(test_pem_rejects),
+	    cmocka_unit_test(test_alg_names),           cmocka_unit_test(test_kid_sm2_vector),
+	    cmocka_unit_test(test_multikey_sm2_vector), cmocka_unit_test(test_multikey_round_trip),
+	    cmocka_unit_test(test_didkey_w3c),          cmocka_unit_test(test_didkey_rejects),
+	    cmocka_unit_test(test_multikey_rejects),    cmocka_unit_test(test_ec_key_on_sm2_curve),
+	    cmocka_unit_test(test_pem_round_trip),      cmocka_unit_test(test_unsupported_keys),
+	    cmocka_unit_test(test_pem_rejects),
 	};
 
 	ecert_init();

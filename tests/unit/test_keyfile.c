@@ -149,7 +149,7 @@ static void test_round_trip(void **state)
 		assert_int_equal(kdf, NID_id_scrypt);
 		if (cipher != ciphers[i])
 			fail_msg("%s: cipher %s, want %s", names[i], OBJ_nid2sn(cipher),
-				 OBJ_nid2sn(ciphers[i]));
+			         OBJ_nid2sn(ciphers[i]));
 		read_file(pubpath, &text);
 		assert_memory_equal(text.data, "-----BEGIN PUBLIC KEY-----\n", 27);
 
@@ -164,8 +164,10 @@ static void test_round_trip(void **state)
 		assert_int_equal(ecert_key_kid(pub, kid2, &e), ECERT_OK);
 		assert_string_equal(kid1, kid2);
 		/* the loaded private key is the signing key of the written public key */
-		assert_int_equal(ecert_sig_sign(priv, msg, sizeof(msg), sig, &siglen, &e), ECERT_OK);
-		assert_int_equal(ecert_sig_verify(pub, msg, sizeof(msg), sig, siglen, &e), ECERT_OK);
+		assert_int_equal(ecert_sig_sign(priv, msg, sizeof(msg), sig, &siglen, &e),
+		                 ECERT_OK);
+		assert_int_equal(ecert_sig_verify(pub, msg, sizeof(msg), sig, siglen, &e),
+		                 ECERT_OK);
 
 		EVP_PKEY_free(k);
 		EVP_PKEY_free(priv);
@@ -287,7 +289,7 @@ static void test_no_overwrite_without_force(void **state)
 	assert_int_not_equal(EVP_PKEY_eq(out, k1), 1);
 	read_file(pubpath, &pub_after);
 	assert_false(pub_after.len == pub_before.len &&
-		     memcmp(pub_after.data, pub_before.data, pub_before.len) == 0);
+	             memcmp(pub_after.data, pub_before.data, pub_before.len) == 0);
 
 	EVP_PKEY_free(out);
 	EVP_PKEY_free(k1);
@@ -308,8 +310,8 @@ static void write_pem(const char *path, EVP_PKEY *k, const EVP_CIPHER *enc, cons
 	assert_non_null(f);
 	assert_int_equal(chmod(path, 0600), 0);
 	assert_int_equal(PEM_write_PKCS8PrivateKey(f, k, enc, pass ? pass : NULL,
-						   pass ? (int)strlen(pass) : 0, NULL, NULL),
-			 1);
+	                                           pass ? (int)strlen(pass) : 0, NULL, NULL),
+	                 1);
 	fclose(f);
 }
 
@@ -347,7 +349,8 @@ static void test_refused_key_files(void **state)
 	/* garbage, a public key, an empty file */
 	f = fopen(path, "w");
 	assert_non_null(f);
-	fputs("-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n", f);
+	fputs("-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n",
+	      f);
 	fclose(f);
 	assert_int_equal(ecert_key_load_private(path, &pp, &out, &e), ECERT_ERR_KEY);
 	f = fopen(path, "w");
@@ -379,11 +382,11 @@ static void test_refused_key_files(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_wrong_passphrase),
-		cmocka_unit_test(test_permissions),
-		cmocka_unit_test(test_no_overwrite_without_force),
-		cmocka_unit_test(test_refused_key_files),
+	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_wrong_passphrase),
+	    cmocka_unit_test(test_permissions),
+	    cmocka_unit_test(test_no_overwrite_without_force),
+	    cmocka_unit_test(test_refused_key_files),
 	};
 
 	ecert_init();

@@ -39,27 +39,45 @@ struct kat {
 };
 
 static struct kat kat_eddsa = {
-	"eddsa-jcs-2022", ECERT_ALG_ED25519,
-	EDDSA_DIR "signedJCS.json", EDDSA_DIR "proofConfigJCS.json",
-	EDDSA_DIR "proofCanonJCS.txt", EDDSA_DIR "canonDocJCS.txt",
-	EDDSA_DIR "proofHashJCS.txt", EDDSA_DIR "docHashJCS.txt",
-	EDDSA_DIR "combinedHashJCS.txt", EDDSA_DIR "sigHexJCS.txt", NULL,
+    "eddsa-jcs-2022",
+    ECERT_ALG_ED25519,
+    EDDSA_DIR "signedJCS.json",
+    EDDSA_DIR "proofConfigJCS.json",
+    EDDSA_DIR "proofCanonJCS.txt",
+    EDDSA_DIR "canonDocJCS.txt",
+    EDDSA_DIR "proofHashJCS.txt",
+    EDDSA_DIR "docHashJCS.txt",
+    EDDSA_DIR "combinedHashJCS.txt",
+    EDDSA_DIR "sigHexJCS.txt",
+    NULL,
 };
 
 static struct kat kat_ecdsa = {
-	"ecdsa-jcs-2019", ECERT_ALG_P256,
-	ECDSA_DIR "signedJCSECDSAP256.json", ECDSA_DIR "proofConfigJCSECDSAP256.json",
-	ECDSA_DIR "proofCanonJCSECDSAP256.txt", ECDSA_DIR "canonDocJCSECDSAP256.txt",
-	ECDSA_DIR "proofHashJCSECDSAP256.txt", ECDSA_DIR "docHashJCSECDSAP256.txt",
-	ECDSA_DIR "combinedHashJCSECDSAP256.txt", ECDSA_DIR "sigHexJCSECDSAP256.txt", NULL,
+    "ecdsa-jcs-2019",
+    ECERT_ALG_P256,
+    ECDSA_DIR "signedJCSECDSAP256.json",
+    ECDSA_DIR "proofConfigJCSECDSAP256.json",
+    ECDSA_DIR "proofCanonJCSECDSAP256.txt",
+    ECDSA_DIR "canonDocJCSECDSAP256.txt",
+    ECDSA_DIR "proofHashJCSECDSAP256.txt",
+    ECDSA_DIR "docHashJCSECDSAP256.txt",
+    ECDSA_DIR "combinedHashJCSECDSAP256.txt",
+    ECDSA_DIR "sigHexJCSECDSAP256.txt",
+    NULL,
 };
 
 static struct kat kat_sm2 = {
-	"sm2-jcs-2025", ECERT_ALG_SM2,
-	SM2_DIR "signed.json", SM2_DIR "proofConfig.json",
-	SM2_DIR "proofCanon.txt", SM2_DIR "canonDoc.txt",
-	SM2_DIR "proofHash.txt", SM2_DIR "docHash.txt",
-	SM2_DIR "combinedHash.txt", SM2_DIR "sigHex.txt", SM2_DIR "publicKey.pem",
+    "sm2-jcs-2025",
+    ECERT_ALG_SM2,
+    SM2_DIR "signed.json",
+    SM2_DIR "proofConfig.json",
+    SM2_DIR "proofCanon.txt",
+    SM2_DIR "canonDoc.txt",
+    SM2_DIR "proofHash.txt",
+    SM2_DIR "docHash.txt",
+    SM2_DIR "combinedHash.txt",
+    SM2_DIR "sigHex.txt",
+    SM2_DIR "publicKey.pem",
 };
 
 /* ---- helpers ---- */
@@ -105,7 +123,7 @@ static void assert_file_equals(const char *path, const struct ecert_buf *got)
 	read_file(path, &want);
 	if (want.len != got->len || memcmp(want.data, got->data, got->len) != 0)
 		fail_msg("%s differs:\n got  %.*s\n want %.*s", path, (int)got->len, got->data,
-			 (int)want.len, want.data);
+		         (int)want.len, want.data);
 	ecert_buf_free(&want);
 }
 
@@ -130,7 +148,7 @@ static EVP_PKEY *kat_key(const struct kat *k, const cJSON *doc)
 		rc = ecert_key_load_public(k->public_pem, &key, &e);
 	else
 		rc = ecert_didkey_resolve(
-			ecert_json_str(ecert_json_obj(doc, "proof"), "verificationMethod"), &key, &e);
+		    ecert_json_str(ecert_json_obj(doc, "proof"), "verificationMethod"), &key, &e);
 	if (rc != ECERT_OK)
 		fail_msg("%s key: %s", k->name, e.msg);
 	assert_int_equal(ecert_key_alg(key), k->alg);
@@ -202,29 +220,29 @@ static void test_suite_names(void **state)
 /* GB/T 32905 appendix A and FIPS 180-2 "abc" */
 static void test_hash_kat(void **state)
 {
-	static const unsigned char sm3_abc[32] = {
-		0x66, 0xc7, 0xf0, 0xf4, 0x62, 0xee, 0xed, 0xd9, 0xd1, 0xf2, 0xd4,
-		0x6b, 0xdc, 0x10, 0xe4, 0xe2, 0x41, 0x67, 0xc4, 0x87, 0x5c, 0xf2,
-		0xf7, 0xa2, 0x29, 0x7d, 0xa0, 0x2b, 0x8f, 0x4b, 0xa8, 0xe0};
+	static const unsigned char sm3_abc[32] = {0x66, 0xc7, 0xf0, 0xf4, 0x62, 0xee, 0xed, 0xd9,
+	                                          0xd1, 0xf2, 0xd4, 0x6b, 0xdc, 0x10, 0xe4, 0xe2,
+	                                          0x41, 0x67, 0xc4, 0x87, 0x5c, 0xf2, 0xf7, 0xa2,
+	                                          0x29, 0x7d, 0xa0, 0x2b, 0x8f, 0x4b, 0xa8, 0xe0};
 	static const unsigned char sha256_abc[32] = {
-		0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40,
-		0xde, 0x5d, 0xae, 0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17,
-		0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad};
+	    0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40,
+	    0xde, 0x5d, 0xae, 0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17,
+	    0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad};
 	unsigned char out[ECERT_HASH_MAX];
 	struct ecert_error e;
 
 	(void)state;
 	assert_int_equal(ecert_hash(ECERT_ALG_SM2, (const unsigned char *)"abc", 3, out, &e),
-			 ECERT_OK);
+	                 ECERT_OK);
 	assert_memory_equal(out, sm3_abc, 32);
 	assert_int_equal(ecert_hash(ECERT_ALG_ED25519, (const unsigned char *)"abc", 3, out, &e),
-			 ECERT_OK);
+	                 ECERT_OK);
 	assert_memory_equal(out, sha256_abc, 32);
 	assert_int_equal(ecert_hash(ECERT_ALG_P256, (const unsigned char *)"abc", 3, out, &e),
-			 ECERT_OK);
+	                 ECERT_OK);
 	assert_memory_equal(out, sha256_abc, 32);
 	assert_int_equal(ecert_hash(ECERT_ALG_NONE, (const unsigned char *)"abc", 3, out, &e),
-			 ECERT_ERR_SUITE);
+	                 ECERT_ERR_SUITE);
 }
 
 /* Every intermediate of the vector, then the signature and the whole proof verify. */
@@ -260,7 +278,7 @@ static void test_kat(void **state)
 	read_hex(k->sig_hex, &sig);
 	assert_int_equal(sig.len, 64);
 	assert_int_equal(ecert_sig_verify(key, combined.data, combined.len, sig.data, sig.len, &e),
-			 ECERT_OK);
+	                 ECERT_OK);
 	if (k->alg != ECERT_ALG_SM2) { /* the W3C proofValue is their sigHex */
 		proof_value(doc, &pv);
 		assert_memory_equal(pv.data, sig.data, 64);
@@ -310,7 +328,7 @@ static void test_sm2_vector_distid(void **state)
 static void test_eddsa_sign_kat(void **state)
 {
 	struct ecert_buf raw = ECERT_BUF_INIT, combined = ECERT_BUF_INIT, want = ECERT_BUF_INIT,
-			 mk = ECERT_BUF_INIT;
+	                 mk = ECERT_BUF_INIT;
 	struct ecert_error e;
 	unsigned char sig[ECERT_SIG_MAX];
 	size_t siglen = sizeof(sig);
@@ -335,14 +353,14 @@ static void test_eddsa_sign_kat(void **state)
 	read_hex(EDDSA_DIR "combinedHashJCS.txt", &combined);
 	read_hex(EDDSA_DIR "sigHexJCS.txt", &want);
 	assert_int_equal(ecert_sig_sign(key, combined.data, combined.len, sig, &siglen, &e),
-			 ECERT_OK);
+	                 ECERT_OK);
 	assert_int_equal(siglen, 64);
 	assert_memory_equal(sig, want.data, 64);
 
 	cJSON_DeleteItemFromObjectCaseSensitive(doc, "proof");
 	assert_int_equal(ecert_proof_sign(doc, key, ecert_json_str(proof, "verificationMethod"),
-					  ecert_json_str(proof, "created"), &e),
-			 ECERT_OK);
+	                                  ecert_json_str(proof, "created"), &e),
+	                 ECERT_OK);
 	assert_true(cJSON_Compare(doc, signed_doc, 1));
 
 	EVP_PKEY_free(key);
@@ -358,7 +376,7 @@ static void test_eddsa_sign_kat(void **state)
 /* Flip each byte of `canon` in turn (a different bit each time), recompute the hash and
  * hashData, and check that the signature is rejected. */
 static void flip_canon(EVP_PKEY *key, enum ecert_alg alg, const struct ecert_proof_parts *p,
-		       int which, const unsigned char *sig)
+                       int which, const unsigned char *sig)
 {
 	const struct ecert_buf *src = which ? &p->doc_canon : &p->proof_canon;
 	unsigned char *copy = ecert_malloc(src->len);
@@ -373,10 +391,11 @@ static void flip_canon(EVP_PKEY *key, enum ecert_alg alg, const struct ecert_pro
 
 		copy[i] ^= bit;
 		hashdata_of(p, hd);
-		assert_int_equal(ecert_hash(alg, copy, src->len, which ? hd + 32 : hd, &e), ECERT_OK);
+		assert_int_equal(ecert_hash(alg, copy, src->len, which ? hd + 32 : hd, &e),
+		                 ECERT_OK);
 		if (ecert_sig_verify(key, hd, 64, sig, 64, &e) != ECERT_ERR_SIGNATURE)
-			fail_msg("%s byte %zu flipped: accepted", which ? "document" : "proof config",
-				 i);
+			fail_msg("%s byte %zu flipped: accepted",
+			         which ? "document" : "proof config", i);
 		copy[i] ^= bit;
 	}
 	/* and unflipped it verifies: the loop above did not pass for a wrong reason */
@@ -411,7 +430,7 @@ static void test_sign_verify_fresh(void **state)
 	assert_string_equal(ecert_json_str(proof_of(doc), "proofPurpose"), "assertionMethod");
 	assert_string_equal(ecert_json_str(proof_of(doc), "type"), "DataIntegrityProof");
 	assert_true(cJSON_Compare(cJSON_GetObjectItemCaseSensitive(proof_of(doc), "@context"),
-				  cJSON_GetObjectItemCaseSensitive(doc, "@context"), 1));
+	                          cJSON_GetObjectItemCaseSensitive(doc, "@context"), 1));
 
 	/* verifies with the private key's handle and with the public key alone */
 	assert_int_equal(ecert_proof_verify(doc, key, &e), ECERT_OK);
@@ -502,7 +521,7 @@ static void expect_suite(cJSON *doc, const char *suite, EVP_PKEY *key)
 	ecert_error_clear(&e);
 	if (ecert_proof_verify(t, key, &e) != ECERT_ERR_SUITE)
 		fail_msg("suite %s with an %s key: got %s (%s)", suite ? suite : "(as signed)",
-			 ecert_alg_name(ecert_key_alg(key)), ecert_errname(e.code), e.msg);
+		         ecert_alg_name(ecert_key_alg(key)), ecert_errname(e.code), e.msg);
 	cJSON_Delete(t);
 }
 
@@ -549,27 +568,33 @@ static void test_malformed_proofs(void **state)
 		const char *value; /* NULL: delete the member; "#num": a number */
 		int code;
 	} cases[] = {
-		{"type", NULL, ECERT_ERR_SCHEMA},
-		{"type", "Ed25519Signature2020", ECERT_ERR_SCHEMA},
-		{"type", "#num", ECERT_ERR_SCHEMA},
-		{"proofPurpose", NULL, ECERT_ERR_SCHEMA},
-		{"proofPurpose", "authentication", ECERT_ERR_SCHEMA},
-		{"created", NULL, ECERT_ERR_SCHEMA},
-		{"created", "#num", ECERT_ERR_SCHEMA},
-		{"verificationMethod", NULL, ECERT_ERR_SCHEMA},
-		{"cryptosuite", NULL, ECERT_ERR_SCHEMA},
-		{"proofValue", NULL, ECERT_ERR_SCHEMA},
-		{"proofValue", "#num", ECERT_ERR_SCHEMA},
-		{"proofValue", "", ECERT_ERR_ENCODING},
-		{"proofValue", "z", ECERT_ERR_ENCODING},
-		/* base64url multibase of 64 bytes: only base58btc is allowed */
-		{"proofValue", "uAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-		 ECERT_ERR_ENCODING},
-		/* '0', 'O', 'I', 'l' are not base58 */
-		{"proofValue", "z3dQP13nzZEX6W9URTdevZwNPhPQGYQfjZaFQ8P4KVwguohtQFpL1PRM5wghMXRmba4ynzJZmVZCMJV4t6Sjc6dh0",
-		 ECERT_ERR_ENCODING},
-		{"proofValue", "z3dQP13nzZEX6W9URTdevZwNPhPQGYQfjZaFQ8P4KVwguohtQFpL1PRM5wghMXRmba4ynzJZmVZCMJV4t6Sjc6dhjjj",
-		 ECERT_ERR_ENCODING},
+	    {"type", NULL, ECERT_ERR_SCHEMA},
+	    {"type", "Ed25519Signature2020", ECERT_ERR_SCHEMA},
+	    {"type", "#num", ECERT_ERR_SCHEMA},
+	    {"proofPurpose", NULL, ECERT_ERR_SCHEMA},
+	    {"proofPurpose", "authentication", ECERT_ERR_SCHEMA},
+	    {"created", NULL, ECERT_ERR_SCHEMA},
+	    {"created", "#num", ECERT_ERR_SCHEMA},
+	    {"verificationMethod", NULL, ECERT_ERR_SCHEMA},
+	    {"cryptosuite", NULL, ECERT_ERR_SCHEMA},
+	    {"proofValue", NULL, ECERT_ERR_SCHEMA},
+	    {"proofValue", "#num", ECERT_ERR_SCHEMA},
+	    {"proofValue", "", ECERT_ERR_ENCODING},
+	    {"proofValue", "z", ECERT_ERR_ENCODING},
+	    /* base64url multibase of 64 bytes: only base58btc is allowed */
+	    {"proofValue",
+	     "uAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	     "AA",
+	     ECERT_ERR_ENCODING},
+	    /* '0', 'O', 'I', 'l' are not base58 */
+	    {"proofValue",
+	     "z3dQP13nzZEX6W9URTdevZwNPhPQGYQfjZaFQ8P4KVwguohtQFpL1PRM5wghMXRmba4ynzJZmVZCMJV4t6Sjc"
+	     "6dh0",
+	     ECERT_ERR_ENCODING},
+	    {"proofValue",
+	     "z3dQP13nzZEX6W9URTdevZwNPhPQGYQfjZaFQ8P4KVwguohtQFpL1PRM5wghMXRmba4ynzJZmVZCMJV4t6Sjc"
+	     "6dhjjj",
+	     ECERT_ERR_ENCODING},
 	};
 	struct ecert_error e;
 	cJSON *doc = parse_file(SM2_DIR "signed.json"), *t, *ctx;
@@ -584,14 +609,14 @@ static void test_malformed_proofs(void **state)
 			cJSON_DeleteItemFromObjectCaseSensitive(proof_of(t), cases[i].member);
 		else if (strcmp(cases[i].value, "#num") == 0)
 			assert_true(cJSON_ReplaceItemInObjectCaseSensitive(
-				proof_of(t), cases[i].member, cJSON_CreateNumber(1)));
+			    proof_of(t), cases[i].member, cJSON_CreateNumber(1)));
 		else
 			set_str(proof_of(t), cases[i].member, cases[i].value);
 		ecert_error_clear(&e);
 		if (ecert_proof_verify(t, key, &e) != cases[i].code)
 			fail_msg("case %zu (%s = %s): got %s, want %s", i, cases[i].member,
-				 cases[i].value ? cases[i].value : "(deleted)", ecert_errname(e.code),
-				 ecert_errname(cases[i].code));
+			         cases[i].value ? cases[i].value : "(deleted)",
+			         ecert_errname(e.code), ecert_errname(cases[i].code));
 		assert_true(e.where[0] != '\0'); /* names the member */
 		cJSON_Delete(t);
 	}
@@ -652,31 +677,31 @@ static void test_sig_verify_bounds(void **state)
 		/* any length but 64 is refused, even with a valid prefix */
 		good[64] = 0;
 		assert_int_equal(ecert_sig_verify(k, msg, sizeof(msg), good, 65, &e),
-				 ECERT_ERR_SIGNATURE);
+		                 ECERT_ERR_SIGNATURE);
 		assert_int_equal(ecert_sig_verify(k, msg, sizeof(msg), good, 63, &e),
-				 ECERT_ERR_SIGNATURE);
+		                 ECERT_ERR_SIGNATURE);
 		assert_int_equal(ecert_sig_verify(k, msg, sizeof(msg), good, 0, &e),
-				 ECERT_ERR_SIGNATURE);
+		                 ECERT_ERR_SIGNATURE);
 		assert_int_equal(ecert_sig_verify(k, msg, sizeof(msg), NULL, 64, &e),
-				 ECERT_ERR_SIGNATURE);
+		                 ECERT_ERR_SIGNATURE);
 		/* r = 0, s = 0, everything 0xff (r, s >= n) */
 		memset(sig, 0, sizeof(sig));
 		assert_int_equal(ecert_sig_verify(k, msg, sizeof(msg), sig, 64, &e),
-				 ECERT_ERR_SIGNATURE);
+		                 ECERT_ERR_SIGNATURE);
 		memcpy(sig, good, 64);
 		memset(sig, 0, 32);
 		assert_int_equal(ecert_sig_verify(k, msg, sizeof(msg), sig, 64, &e),
-				 ECERT_ERR_SIGNATURE);
+		                 ECERT_ERR_SIGNATURE);
 		memset(sig, 0xff, sizeof(sig));
 		assert_int_equal(ecert_sig_verify(k, msg, sizeof(msg), sig, 64, &e),
-				 ECERT_ERR_SIGNATURE);
+		                 ECERT_ERR_SIGNATURE);
 		/* the signing buffer must be big enough */
 		len = 63;
 		assert_int_equal(ecert_sig_sign(k, msg, sizeof(msg), sig, &len, &e), ECERT_ERR_ARG);
 		/* another message */
 		msg[0] ^= 1;
 		assert_int_equal(ecert_sig_verify(k, msg, sizeof(msg), good, 64, &e),
-				 ECERT_ERR_SIGNATURE);
+		                 ECERT_ERR_SIGNATURE);
 		msg[0] ^= 1;
 		EVP_PKEY_free(k);
 	}
@@ -696,7 +721,7 @@ static void test_sign_failure_leaves_doc(void **state)
 	assert_int_equal(ecert_proof_sign(doc, key, TEST_VM, "yesterday", &e), ECERT_ERR_INVALID);
 	assert_true(cJSON_Compare(doc, orig, 1));
 	assert_int_equal(ecert_proof_sign(doc, key, TEST_VM, "2025-03-01T09:30:00", &e),
-			 ECERT_ERR_INVALID); /* no offset */
+	                 ECERT_ERR_INVALID); /* no offset */
 	assert_true(cJSON_Compare(doc, orig, 1));
 	assert_int_equal(ecert_proof_sign(doc, p384, TEST_VM, NULL, &e), ECERT_ERR_KEY);
 	assert_true(cJSON_Compare(doc, orig, 1));
@@ -711,7 +736,7 @@ static void test_sign_failure_leaves_doc(void **state)
 		ecert_alloc_fail_after(-1);
 		if (rc != ECERT_OK && !cJSON_Compare(doc, orig, 1))
 			fail_msg("allocation %ld failed (%s): the document changed", n,
-				 ecert_errname(rc));
+			         ecert_errname(rc));
 	}
 	assert_int_equal(rc, ECERT_OK);
 	assert_true(n > 5);
@@ -749,22 +774,22 @@ static void test_no_context(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_suite_names),
-		cmocka_unit_test(test_hash_kat),
-		cmocka_unit_test_prestate(test_kat, (void *)&kat_eddsa),
-		cmocka_unit_test_prestate(test_kat, (void *)&kat_ecdsa),
-		cmocka_unit_test_prestate(test_kat, (void *)&kat_sm2),
-		cmocka_unit_test(test_sm2_vector_distid),
-		cmocka_unit_test(test_eddsa_sign_kat),
-		cmocka_unit_test_prestate(test_sign_verify_fresh, (void *)&kat_sm2),
-		cmocka_unit_test_prestate(test_sign_verify_fresh, (void *)&kat_eddsa),
-		cmocka_unit_test_prestate(test_sign_verify_fresh, (void *)&kat_ecdsa),
-		cmocka_unit_test(test_sm2_ec_typed_key),
-		cmocka_unit_test(test_suite_substitution),
-		cmocka_unit_test(test_malformed_proofs),
-		cmocka_unit_test(test_sig_verify_bounds),
-		cmocka_unit_test(test_sign_failure_leaves_doc),
-		cmocka_unit_test(test_no_context),
+	    cmocka_unit_test(test_suite_names),
+	    cmocka_unit_test(test_hash_kat),
+	    cmocka_unit_test_prestate(test_kat, (void *)&kat_eddsa),
+	    cmocka_unit_test_prestate(test_kat, (void *)&kat_ecdsa),
+	    cmocka_unit_test_prestate(test_kat, (void *)&kat_sm2),
+	    cmocka_unit_test(test_sm2_vector_distid),
+	    cmocka_unit_test(test_eddsa_sign_kat),
+	    cmocka_unit_test_prestate(test_sign_verify_fresh, (void *)&kat_sm2),
+	    cmocka_unit_test_prestate(test_sign_verify_fresh, (void *)&kat_eddsa),
+	    cmocka_unit_test_prestate(test_sign_verify_fresh, (void *)&kat_ecdsa),
+	    cmocka_unit_test(test_sm2_ec_typed_key),
+	    cmocka_unit_test(test_suite_substitution),
+	    cmocka_unit_test(test_malformed_proofs),
+	    cmocka_unit_test(test_sig_verify_bounds),
+	    cmocka_unit_test(test_sign_failure_leaves_doc),
+	    cmocka_unit_test(test_no_context),
 	};
 
 	ecert_init();

@@ -47,7 +47,8 @@ int ecert_key_load_private(const char *path, const struct ecert_passphrase *pp,
 int ecert_proof_sign(cJSON *doc, EVP_PKEY *key, const char *verification_method,
 		     const char *created, struct ecert_error *err);
 
-/* Low level: sign hashData (64 bytes r||s for SM2/P-256, 64 for Ed25519). */
+/* Low level: sign hashData (64 bytes r||s for SM2/P-256, 64 for Ed25519). *siglen is the
+ * size of sig on entry (at least ECERT_SIG_MAX, else ECERT_ERR_ARG) and 64 on return. */
 int ecert_sig_sign(EVP_PKEY *key, const unsigned char *msg, size_t msglen,
 		   unsigned char *sig, size_t *siglen, struct ecert_error *err);
 

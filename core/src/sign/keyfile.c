@@ -52,7 +52,8 @@ int ecert_key_generate(enum ecert_alg alg, EVP_PKEY **out, struct ecert_error *e
 		break;
 	case ECERT_ALG_NONE:
 	default:
-		return ecert_fail(err, ECERT_ERR_ARG, "unknown algorithm: expected sm2, ed25519 or p256");
+		return ecert_fail(err, ECERT_ERR_ARG,
+		                  "unknown algorithm: expected sm2, ed25519 or p256");
 	}
 	if (!key)
 		return ecert_ossl_fail(err, ECERT_ERR_CRYPTO, "key generation failed");
@@ -66,7 +67,7 @@ int ecert_key_generate(enum ecert_alg alg, EVP_PKEY **out, struct ecert_error *e
 
 /* Encrypted PKCS#8 PEM of key into out (which the caller wipes). */
 static int encrypt_pkcs8(EVP_PKEY *key, const struct ecert_passphrase *pp, struct ecert_buf *out,
-			 struct ecert_error *err)
+                         struct ecert_error *err)
 {
 	PKCS8_PRIV_KEY_INFO *p8 = NULL;
 	X509_ALGOR *pbe = NULL;
@@ -80,9 +81,8 @@ static int encrypt_pkcs8(EVP_PKEY *key, const struct ecert_passphrase *pp, struc
 
 	if (!pp || !pp->data || pp->len == 0 || pp->len > ECERT_PASSPHRASE_MAX)
 		return ecert_fail(err, ECERT_ERR_PASSPHRASE, "a passphrase is required");
-	cipher = EVP_CIPHER_fetch(NULL, ecert_key_alg(key) == ECERT_ALG_SM2 ? "SM4-CBC"
-									 : "AES-256-CBC",
-				  NULL);
+	cipher = EVP_CIPHER_fetch(
+	    NULL, ecert_key_alg(key) == ECERT_ALG_SM2 ? "SM4-CBC" : "AES-256-CBC", NULL);
 	if (!cipher) {
 		rc = ecert_ossl_fail(err, ECERT_ERR_CRYPTO, "cipher not available");
 		goto out;
@@ -92,7 +92,7 @@ static int encrypt_pkcs8(EVP_PKEY *key, const struct ecert_passphrase *pp, struc
 		goto out;
 	}
 	pbe = PKCS5_pbe2_set_scrypt(cipher, salt, sizeof(salt), NULL, KEYFILE_SCRYPT_N,
-				    KEYFILE_SCRYPT_R, KEYFILE_SCRYPT_P);
+	                            KEYFILE_SCRYPT_R, KEYFILE_SCRYPT_P);
 	p8 = EVP_PKEY2PKCS8(key);
 	if (!pbe || !p8) {
 		rc = ecert_ossl_fail(err, ECERT_ERR_CRYPTO, "cannot prepare PKCS#8 encryption");
@@ -125,7 +125,7 @@ out:
 }
 
 static int path_with(const char *name, const char *suffix, char out[PATH_MAX],
-		     struct ecert_error *err)
+                     struct ecert_error *err)
 {
 	int n = snprintf(out, PATH_MAX, "%s%s", name, suffix);
 
@@ -137,7 +137,7 @@ static int path_with(const char *name, const char *suffix, char out[PATH_MAX],
 }
 
 int ecert_key_write_pair(const char *name, EVP_PKEY *key, const struct ecert_passphrase *pp,
-			 int force, struct ecert_error *err)
+                         int force, struct ecert_error *err)
 {
 	char keypath[PATH_MAX], pubpath[PATH_MAX];
 	struct ecert_buf priv = ECERT_BUF_INIT, pub = ECERT_BUF_INIT;
@@ -199,9 +199,9 @@ static int read_keyfile(const char *path, struct ecert_buf *out, struct ecert_er
 	}
 	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
 		rc = ecert_fail(err, ECERT_ERR_PERM,
-				"permissions %04o are too open: a private key must be accessible "
-				"by its owner only (run: chmod 600 %s)",
-				(unsigned)(st.st_mode & 07777), path);
+		                "permissions %04o are too open: a private key must be accessible "
+		                "by its owner only (run: chmod 600 %s)",
+		                (unsigned)(st.st_mode & 07777), path);
 		goto out;
 	}
 	for (;;) {
@@ -216,7 +216,7 @@ static int read_keyfile(const char *path, struct ecert_buf *out, struct ecert_er
 			break;
 		if (out->len + (size_t)n > KEYFILE_MAX) {
 			rc = ecert_fail(err, ECERT_ERR_KEY, "larger than %zu bytes: not a key file",
-					KEYFILE_MAX);
+			                KEYFILE_MAX);
 			goto out;
 		}
 		if (ecert_buf_append(out, chunk, (size_t)n) != ECERT_OK) {
@@ -237,8 +237,8 @@ out:
 	return rc;
 }
 
-int ecert_key_load_private(const char *path, const struct ecert_passphrase *pp,
-			   EVP_PKEY **out, struct ecert_error *err)
+int ecert_key_load_private(const char *path, const struct ecert_passphrase *pp, EVP_PKEY **out,
+                           struct ecert_error *err)
 {
 	struct ecert_buf text = ECERT_BUF_INIT;
 	BIO *bio = NULL;
@@ -259,8 +259,9 @@ int ecert_key_load_private(const char *path, const struct ecert_passphrase *pp,
 	/* Only encrypted PKCS#8 is accepted: a plaintext private key file is refused. */
 	enc = PEM_read_bio_PKCS8(bio, NULL, NULL, NULL);
 	if (!enc) {
-		rc = ecert_ossl_fail(err, ECERT_ERR_KEY,
-				     "expected an \"ENCRYPTED PRIVATE KEY\" PEM (encrypted PKCS#8)");
+		rc =
+		    ecert_ossl_fail(err, ECERT_ERR_KEY,
+		                    "expected an \"ENCRYPTED PRIVATE KEY\" PEM (encrypted PKCS#8)");
 		goto where;
 	}
 	if (!pp || !pp->data || pp->len == 0) {
@@ -271,7 +272,7 @@ int ecert_key_load_private(const char *path, const struct ecert_passphrase *pp,
 	if (!p8) {
 		ERR_clear_error(); /* OpenSSL's padding/decoding detail says nothing more */
 		rc = ecert_fail(err, ECERT_ERR_PASSPHRASE,
-				"cannot decrypt: wrong passphrase or damaged key file");
+		                "cannot decrypt: wrong passphrase or damaged key file");
 		goto where;
 	}
 	key = EVP_PKCS82PKEY(p8);
@@ -281,7 +282,7 @@ int ecert_key_load_private(const char *path, const struct ecert_passphrase *pp,
 	}
 	if (ecert_key_alg(key) == ECERT_ALG_NONE) {
 		rc = ecert_fail(err, ECERT_ERR_KEY,
-				"unsupported key type: expected SM2, Ed25519 or P-256");
+		                "unsupported key type: expected SM2, Ed25519 or P-256");
 		goto where;
 	}
 	*out = key;

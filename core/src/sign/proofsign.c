@@ -53,16 +53,16 @@ static int der_to_rs(const unsigned char *der, size_t derlen, unsigned char *sig
 	if (!s || p != der + derlen)
 		goto out;
 	ECDSA_SIG_get0(s, &r, &sv);
-	ok = BN_bn2binpad(r, sig, ECERT_EC_SCALAR_LEN) == ECERT_EC_SCALAR_LEN &&
-	     BN_bn2binpad(sv, sig + ECERT_EC_SCALAR_LEN, ECERT_EC_SCALAR_LEN) ==
-		     ECERT_EC_SCALAR_LEN;
+	ok =
+	    BN_bn2binpad(r, sig, ECERT_EC_SCALAR_LEN) == ECERT_EC_SCALAR_LEN &&
+	    BN_bn2binpad(sv, sig + ECERT_EC_SCALAR_LEN, ECERT_EC_SCALAR_LEN) == ECERT_EC_SCALAR_LEN;
 out:
 	ECDSA_SIG_free(s);
 	return ok;
 }
 
-int ecert_sig_sign(EVP_PKEY *key, const unsigned char *msg, size_t msglen,
-		   unsigned char *sig, size_t *siglen, struct ecert_error *err)
+int ecert_sig_sign(EVP_PKEY *key, const unsigned char *msg, size_t msglen, unsigned char *sig,
+                   size_t *siglen, struct ecert_error *err)
 {
 	EVP_MD_CTX *mctx = NULL;
 	EVP_PKEY_CTX *pctx = NULL;
@@ -76,7 +76,7 @@ int ecert_sig_sign(EVP_PKEY *key, const unsigned char *msg, size_t msglen,
 		return ecert_fail(err, ECERT_ERR_KEY, "not an SM2, Ed25519 or P-256 key");
 	if (!sig || !siglen || *siglen < ECERT_SIG_MAX)
 		return ecert_fail(err, ECERT_ERR_ARG, "the signature buffer needs %d bytes",
-				  ECERT_SIG_MAX);
+		                  ECERT_SIG_MAX);
 	mctx = EVP_MD_CTX_new();
 	if (!mctx) {
 		rc = ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
@@ -90,14 +90,14 @@ int ecert_sig_sign(EVP_PKEY *key, const unsigned char *msg, size_t msglen,
 		break;
 	case ECERT_ALG_P256:
 		r = EVP_DigestSignInit(mctx, NULL, EVP_sha256(), NULL, key) > 0
-			    ? ECERT_OK
-			    : ecert_ossl_fail(err, ECERT_ERR_KEY, "cannot start ECDSA-SHA256");
+		        ? ECERT_OK
+		        : ecert_ossl_fail(err, ECERT_ERR_KEY, "cannot start ECDSA-SHA256");
 		break;
 	case ECERT_ALG_ED25519:
 	default:
 		r = EVP_DigestSignInit(mctx, NULL, NULL, NULL, key) > 0
-			    ? ECERT_OK
-			    : ecert_ossl_fail(err, ECERT_ERR_KEY, "cannot start Ed25519");
+		        ? ECERT_OK
+		        : ecert_ossl_fail(err, ECERT_ERR_KEY, "cannot start Ed25519");
 		break;
 	}
 	if (r != ECERT_OK) {
@@ -112,7 +112,7 @@ int ecert_sig_sign(EVP_PKEY *key, const unsigned char *msg, size_t msglen,
 			goto out;
 		}
 	} else if (EVP_DigestSign(mctx, der, &derlen, msg, msglen) != 1 ||
-		   !der_to_rs(der, derlen, sig)) {
+	           !der_to_rs(der, derlen, sig)) {
 		rc = ecert_ossl_fail(err, ECERT_ERR_CRYPTO, "signing failed");
 		goto out;
 	}
@@ -149,7 +149,7 @@ static int add_str(cJSON *obj, const char *name, const char *value)
 }
 
 int ecert_proof_sign(cJSON *doc, EVP_PKEY *key, const char *verification_method,
-		     const char *created, struct ecert_error *err)
+                     const char *created, struct ecert_error *err)
 {
 	struct ecert_proof_parts parts;
 	struct ecert_buf value = ECERT_BUF_INIT;
