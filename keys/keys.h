@@ -38,5 +38,7 @@ int keys_load_any(const char *path, const char *passphrase_file, EVP_PKEY **out,
 int keys_cmd_gen(int argc, char **argv);
 int keys_cmd_kid(int argc, char **argv);
 int keys_cmd_pub(int argc, char **argv);
+/* trust.c: the trust list (docs/trustlist.md) */
+int keys_cmd_trust(int argc, char **argv);
 
 #endif

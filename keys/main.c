@@ -1,5 +1,5 @@
-/* ecert-keys — key officers' tool: generate key pairs, show the kid and the public key.
- * This file holds the command table and the common reporting helpers. */
+/* ecert-keys — key officers' tool: generate key pairs, show the kid and the public key,
+ * build the trust list. This file holds the command table and the common reporting helpers. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +11,7 @@ static const struct keys_command keys_commands[] = {
     {"gen", "generate a key pair (NAME.key encrypted, NAME.pub)", keys_cmd_gen},
     {"kid", "print the kid of a public or private key file", keys_cmd_kid},
     {"pub", "print the public key as PEM or as a Multikey", keys_cmd_pub},
+    {"trust", "build, change and show the signed trust list", keys_cmd_trust},
     {NULL, NULL, NULL},
 };
 

@@ -15,7 +15,7 @@
 #define GZIP_WINDOW (16 + MAX_WBITS) /* zlib: a GZIP (RFC 1952) wrapper, 32 KiB window */
 #define LIST_ID_FIELD_MAX 1024       /* a decoded list's id (any URL, not only ours) */
 #define VC_CONTEXT_V2 "https://www.w3.org/ns/credentials/v2"
-#define USCC_PREFIX "urn:uscc:"
+#define USCC_PREFIX ECERT_USCC_URN_PREFIX
 #define USCC_ALPHABET "0123456789ABCDEFGHJKLMNPQRTUWXY" /* GB 32100: no I, O, S, V, Z */
 
 struct ecert_statuslist {
@@ -53,7 +53,7 @@ int ecert_statuslist_new(size_t nbits, struct ecert_statuslist **out, struct ece
 		return ecert_fail(err, ECERT_ERR_ARG, "missing argument");
 	if (nbits > ECERT_STATUSLIST_MAX_BITS)
 		return ecert_fail(err, ECERT_ERR_ARG, "a status list holds at most %zu entries",
-				  ECERT_STATUSLIST_MAX_BITS);
+		                  ECERT_STATUSLIST_MAX_BITS);
 	if (nbits < ECERT_STATUSLIST_MIN_BITS)
 		nbits = ECERT_STATUSLIST_MIN_BITS;
 	sl = list_alloc((nbits + 7) / 8);
@@ -89,13 +89,14 @@ static uint8_t mask_of(uint64_t index)
 }
 
 int ecert_statuslist_set(struct ecert_statuslist *sl, uint64_t index, int revoked,
-			 struct ecert_error *err)
+                         struct ecert_error *err)
 {
 	if (!sl)
 		return ecert_fail(err, ECERT_ERR_ARG, "missing argument");
 	if (index >= (uint64_t)sl->nbytes * 8)
-		return ecert_fail(err, ECERT_ERR_ARG, "status index %" PRIu64
-				  " is beyond the list's %zu entries", index, sl->nbytes * 8);
+		return ecert_fail(err, ECERT_ERR_ARG,
+		                  "status index %" PRIu64 " is beyond the list's %zu entries",
+		                  index, sl->nbytes * 8);
 	if (revoked)
 		sl->bits[index / 8] |= mask_of(index);
 	else
@@ -104,19 +105,20 @@ int ecert_statuslist_set(struct ecert_statuslist *sl, uint64_t index, int revoke
 }
 
 int ecert_statuslist_get(const struct ecert_statuslist *sl, uint64_t index, int *revoked,
-			 struct ecert_error *err)
+                         struct ecert_error *err)
 {
 	if (!sl || !revoked)
 		return ecert_fail(err, ECERT_ERR_ARG, "missing argument");
 	if (index >= (uint64_t)sl->nbytes * 8)
-		return ecert_fail(err, ECERT_ERR_STATUS, "status index %" PRIu64
-				  " is beyond the list's %zu entries", index, sl->nbytes * 8);
+		return ecert_fail(err, ECERT_ERR_STATUS,
+		                  "status index %" PRIu64 " is beyond the list's %zu entries",
+		                  index, sl->nbytes * 8);
 	*revoked = (sl->bits[index / 8] & mask_of(index)) != 0;
 	return ECERT_OK;
 }
 
 int ecert_statuslist_encode(const struct ecert_statuslist *sl, struct ecert_buf *out,
-			    struct ecert_error *err)
+                            struct ecert_error *err)
 {
 	z_stream zs;
 	uint8_t *gz = NULL;
@@ -127,8 +129,8 @@ int ecert_statuslist_encode(const struct ecert_statuslist *sl, struct ecert_buf 
 		return ecert_fail(err, ECERT_ERR_ARG, "missing argument");
 	memset(&zs, 0, sizeof(zs));
 	/* gzip header from zlib: no name, mtime 0 — the same bits give the same text */
-	if (deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, GZIP_WINDOW, 8,
-			 Z_DEFAULT_STRATEGY) != Z_OK)
+	if (deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, GZIP_WINDOW, 8, Z_DEFAULT_STRATEGY) !=
+	    Z_OK)
 		return ecert_fail(err, ECERT_ERR_NOMEM, "cannot start GZIP compression");
 	bound = deflateBound(&zs, (uLong)sl->nbytes);
 	gz = ecert_malloc((size_t)bound);
@@ -159,7 +161,7 @@ out:
 /* Inflate one GZIP member into out, refusing more than ECERT_STATUSLIST_MAX_BYTES while
  * going (a small input can claim gigabytes) and anything after the member. */
 static int gunzip_bounded(const uint8_t *in, size_t len, struct ecert_buf *out,
-			  struct ecert_error *err)
+                          struct ecert_error *err)
 {
 	z_stream zs;
 	uint8_t *chunk;
@@ -184,7 +186,7 @@ static int gunzip_bounded(const uint8_t *in, size_t len, struct ecert_buf *out,
 		produced = INFLATE_CHUNK - zs.avail_out;
 		if (out->len + produced > ECERT_STATUSLIST_MAX_BYTES) {
 			rc = fail_at(err, "credentialSubject.encodedList", ECERT_ERR_STATUS,
-				     "the bitstring inflates past the 16 MiB bound");
+			             "the bitstring inflates past the 16 MiB bound");
 			goto out;
 		}
 		if (ecert_buf_append(out, chunk, produced) != ECERT_OK) {
@@ -195,19 +197,20 @@ static int gunzip_bounded(const uint8_t *in, size_t len, struct ecert_buf *out,
 			break;
 		if (zrc == Z_BUF_ERROR || (zrc == Z_OK && zs.avail_in == 0 && produced == 0)) {
 			rc = fail_at(err, "credentialSubject.encodedList", ECERT_ERR_STATUS,
-				     "the GZIP data is cut short");
+			             "the GZIP data is cut short");
 			goto out;
 		}
 		if (zrc != Z_OK) {
 			ecert_error_where(err, "credentialSubject.encodedList");
-			rc = ecert_fail(err, zrc == Z_MEM_ERROR ? ECERT_ERR_NOMEM : ECERT_ERR_STATUS,
-					"not valid GZIP data (%s)", zs.msg ? zs.msg : "corrupt");
+			rc =
+			    ecert_fail(err, zrc == Z_MEM_ERROR ? ECERT_ERR_NOMEM : ECERT_ERR_STATUS,
+			               "not valid GZIP data (%s)", zs.msg ? zs.msg : "corrupt");
 			goto out;
 		}
 	}
 	if (zs.avail_in != 0) {
 		rc = fail_at(err, "credentialSubject.encodedList", ECERT_ERR_STATUS,
-			     "data after the GZIP stream");
+		             "data after the GZIP stream");
 		goto out;
 	}
 	rc = ECERT_OK;
@@ -218,7 +221,7 @@ out:
 }
 
 int ecert_statuslist_decode_list(const char *encoded, size_t len, struct ecert_statuslist **out,
-				 struct ecert_error *err)
+                                 struct ecert_error *err)
 {
 	struct ecert_buf gz = ECERT_BUF_INIT, bits = ECERT_BUF_INIT;
 	struct ecert_statuslist *sl;
@@ -228,10 +231,10 @@ int ecert_statuslist_decode_list(const char *encoded, size_t len, struct ecert_s
 		return ecert_fail(err, ECERT_ERR_ARG, "missing argument");
 	if (len > ECERT_STATUSLIST_ENCODED_MAX)
 		return fail_at(err, "credentialSubject.encodedList", ECERT_ERR_STATUS,
-			       "encodedList is longer than any 16 MiB list could be");
+		               "encodedList is longer than any 16 MiB list could be");
 	if (len == 0 || encoded[0] != 'u')
 		return fail_at(err, "credentialSubject.encodedList", ECERT_ERR_ENCODING,
-			       "encodedList must be multibase base64url (starting with 'u')");
+		               "encodedList must be multibase base64url (starting with 'u')");
 	rc = ecert_multibase64url_decode(encoded, len, &gz, err);
 	if (rc != ECERT_OK) {
 		ecert_error_where(err, "credentialSubject.encodedList");
@@ -243,9 +246,9 @@ int ecert_statuslist_decode_list(const char *encoded, size_t len, struct ecert_s
 	if (bits.len * 8 < ECERT_STATUSLIST_MIN_BITS) {
 		ecert_error_where(err, "credentialSubject.encodedList");
 		rc = ecert_fail(err, ECERT_ERR_STATUS,
-				"the bitstring has %zu bits, fewer than the %zu the specification "
-				"requires",
-				bits.len * 8, ECERT_STATUSLIST_MIN_BITS);
+		                "the bitstring has %zu bits, fewer than the %zu the specification "
+		                "requires",
+		                bits.len * 8, ECERT_STATUSLIST_MIN_BITS);
 		goto out;
 	}
 	sl = ecert_calloc(1, sizeof(*sl));
@@ -281,7 +284,7 @@ static int has_value(const cJSON *v, const char *want)
 }
 
 int ecert_statuslist_decode(const cJSON *credential, struct ecert_statuslist **out,
-			    struct ecert_error *err)
+                            struct ecert_error *err)
 {
 	const cJSON *type, *id, *subject, *v;
 	struct ecert_statuslist *sl = NULL;
@@ -290,34 +293,36 @@ int ecert_statuslist_decode(const cJSON *credential, struct ecert_statuslist **o
 	if (!out)
 		return ecert_fail(err, ECERT_ERR_ARG, "missing argument");
 	if (!cJSON_IsObject(credential))
-		return fail_at(err, "", ECERT_ERR_STATUS, "a status list credential is a JSON object");
+		return fail_at(err, "", ECERT_ERR_STATUS,
+		               "a status list credential is a JSON object");
 	type = cJSON_GetObjectItemCaseSensitive(credential, "type");
 	if (!cJSON_IsArray(type) || !has_value(type, "VerifiableCredential") ||
 	    !has_value(type, ECERT_STATUSLIST_CREDENTIAL_TYPE))
 		return fail_at(err, "type", ECERT_ERR_STATUS,
-			       "expected [\"VerifiableCredential\", "
-			       "\"BitstringStatusListCredential\"]");
+		               "expected [\"VerifiableCredential\", "
+		               "\"BitstringStatusListCredential\"]");
 	id = cJSON_GetObjectItemCaseSensitive(credential, "id");
 	if (!cJSON_IsString(id) || !id->valuestring[0] ||
 	    strlen(id->valuestring) > LIST_ID_FIELD_MAX)
-		return fail_at(err, "id", ECERT_ERR_STATUS,
-			       "a status list credential needs its id (what certificates point to)");
+		return fail_at(
+		    err, "id", ECERT_ERR_STATUS,
+		    "a status list credential needs its id (what certificates point to)");
 	subject = cJSON_GetObjectItemCaseSensitive(credential, "credentialSubject");
 	if (!cJSON_IsObject(subject))
 		return fail_at(err, "credentialSubject", ECERT_ERR_STATUS,
-			       "expected one credentialSubject object");
+		               "expected one credentialSubject object");
 	v = cJSON_GetObjectItemCaseSensitive(subject, "type");
 	if (!has_value(v, ECERT_STATUSLIST_SUBJECT_TYPE))
 		return fail_at(err, "credentialSubject.type", ECERT_ERR_STATUS,
-			       "expected \"BitstringStatusList\"");
+		               "expected \"BitstringStatusList\"");
 	v = cJSON_GetObjectItemCaseSensitive(subject, "statusPurpose");
 	if (!has_value(v, ECERT_STATUSLIST_PURPOSE))
 		return fail_at(err, "credentialSubject.statusPurpose", ECERT_ERR_STATUS,
-			       "not a revocation list (statusPurpose must be \"revocation\")");
+		               "not a revocation list (statusPurpose must be \"revocation\")");
 	v = cJSON_GetObjectItemCaseSensitive(subject, "encodedList");
 	if (!cJSON_IsString(v))
 		return fail_at(err, "credentialSubject.encodedList", ECERT_ERR_STATUS,
-			       "encodedList missing or not a string");
+		               "encodedList missing or not a string");
 	rc = ecert_statuslist_decode_list(v->valuestring, strlen(v->valuestring), &sl, err);
 	if (rc != ECERT_OK)
 		return rc;
@@ -331,8 +336,8 @@ int ecert_statuslist_decode(const cJSON *credential, struct ecert_statuslist **o
 }
 
 int ecert_statuslist_build(const struct ecert_statuslist *sl, const char *list_id,
-			   const char *issuer_id, const char *issuer_name, const char *valid_from,
-			   const char *valid_until, cJSON **out, struct ecert_error *err)
+                           const char *issuer_id, const char *issuer_name, const char *valid_from,
+                           const char *valid_until, cJSON **out, struct ecert_error *err)
 {
 	struct ecert_buf enc = ECERT_BUF_INIT, subject_id = ECERT_BUF_INIT;
 	cJSON *vc = NULL, *ctx, *type, *issuer, *subject;
@@ -341,7 +346,7 @@ int ecert_statuslist_build(const struct ecert_statuslist *sl, const char *list_i
 	if (!sl || !out || !list_id || !*list_id || !issuer_id || !*issuer_id || !valid_from ||
 	    !*valid_from)
 		return ecert_fail(err, ECERT_ERR_ARG,
-				  "a status list needs its id, the issuer id and validFrom");
+		                  "a status list needs its id, the issuer id and validFrom");
 	if ((rc = ecert_statuslist_encode(sl, &enc, err)) != ECERT_OK)
 		goto out;
 	ecert_buf_printf(&subject_id, "%s#list", list_id);
@@ -382,7 +387,7 @@ out:
 }
 
 int ecert_statuslist_entry(const char *list_id, uint64_t index, cJSON **out,
-			   struct ecert_error *err)
+                           struct ecert_error *err)
 {
 	char num[24];
 	cJSON *e;
@@ -391,7 +396,7 @@ int ecert_statuslist_entry(const char *list_id, uint64_t index, cJSON **out,
 		return ecert_fail(err, ECERT_ERR_ARG, "a status entry needs the list id");
 	if (index >= ECERT_STATUSLIST_MAX_BITS)
 		return ecert_fail(err, ECERT_ERR_ARG, "status index %" PRIu64 " is too large",
-				  index);
+		                  index);
 	snprintf(num, sizeof(num), "%" PRIu64, index);
 	e = cJSON_CreateObject();
 	if (!e || !cJSON_AddStringToObject(e, "type", ECERT_STATUSLIST_ENTRY_TYPE) ||
@@ -423,7 +428,7 @@ static int parse_index(const char *s, uint64_t *out)
 }
 
 int ecert_statuslist_check(const struct ecert_statuslist *sl, const cJSON *credential_status,
-			   int *revoked, struct ecert_error *err)
+                           int *revoked, struct ecert_error *err)
 {
 	const cJSON *v;
 	uint64_t index;
@@ -433,27 +438,27 @@ int ecert_statuslist_check(const struct ecert_statuslist *sl, const cJSON *crede
 		return ecert_fail(err, ECERT_ERR_ARG, "missing argument");
 	if (!cJSON_IsObject(credential_status))
 		return fail_at(err, "credentialStatus", ECERT_ERR_STATUS,
-			       "expected a BitstringStatusListEntry object");
+		               "expected a BitstringStatusListEntry object");
 	v = cJSON_GetObjectItemCaseSensitive(credential_status, "type");
 	if (!cJSON_IsString(v) || strcmp(v->valuestring, ECERT_STATUSLIST_ENTRY_TYPE) != 0)
 		return fail_at(err, "credentialStatus.type", ECERT_ERR_STATUS,
-			       "expected \"BitstringStatusListEntry\"");
+		               "expected \"BitstringStatusListEntry\"");
 	v = cJSON_GetObjectItemCaseSensitive(credential_status, "statusPurpose");
 	if (!cJSON_IsString(v) || strcmp(v->valuestring, ECERT_STATUSLIST_PURPOSE) != 0)
 		return fail_at(err, "credentialStatus.statusPurpose", ECERT_ERR_STATUS,
-			       "expected \"revocation\"");
+		               "expected \"revocation\"");
 	v = cJSON_GetObjectItemCaseSensitive(credential_status, "statusSize");
 	if (v && !(cJSON_IsNumber(v) && v->valuedouble == 1.0))
 		return fail_at(err, "credentialStatus.statusSize", ECERT_ERR_STATUS,
-			       "only 1-bit statuses are supported");
+		               "only 1-bit statuses are supported");
 	v = cJSON_GetObjectItemCaseSensitive(credential_status, "statusListCredential");
 	if (!cJSON_IsString(v) || !sl->id || strcmp(v->valuestring, sl->id) != 0)
 		return fail_at(err, "credentialStatus.statusListCredential", ECERT_ERR_STATUS,
-			       "the certificate points to another status list than the one given");
+		               "the certificate points to another status list than the one given");
 	v = cJSON_GetObjectItemCaseSensitive(credential_status, "statusListIndex");
 	if (!cJSON_IsString(v) || parse_index(v->valuestring, &index) != 0)
 		return fail_at(err, "credentialStatus.statusListIndex", ECERT_ERR_STATUS,
-			       "expected a decimal string without leading zeros");
+		               "expected a decimal string without leading zeros");
 	rc = ecert_statuslist_get(sl, index, &bit, err);
 	if (rc != ECERT_OK) {
 		ecert_error_where(err, "credentialStatus.statusListIndex");
@@ -488,7 +493,7 @@ static int uscc_ok(const char *s, size_t n)
 }
 
 int ecert_statuslist_make_id(const char *issuer, const char *kid,
-			     char out[ECERT_STATUSLIST_ID_MAX + 1], struct ecert_error *err)
+                             char out[ECERT_STATUSLIST_ID_MAX + 1], struct ecert_error *err)
 {
 	const char *uscc = issuer;
 
@@ -498,18 +503,18 @@ int ecert_statuslist_make_id(const char *issuer, const char *kid,
 		uscc += strlen(USCC_PREFIX);
 	if (!uscc_ok(uscc, strlen(uscc)))
 		return ecert_fail(err, ECERT_ERR_ARG,
-				  "issuer '%.64s' is not a USCC (18 characters of 0-9, A-Z "
-				  "without I O S V Z) or urn:uscc:<USCC>",
-				  issuer);
+		                  "issuer '%.64s' is not a USCC (18 characters of 0-9, A-Z "
+		                  "without I O S V Z) or urn:uscc:<USCC>",
+		                  issuer);
 	if (!kid_ok(kid))
 		return ecert_fail(err, ECERT_ERR_ARG, "kid '%.32s' is not %d base64url characters",
-				  kid, ECERT_KID_LEN);
+		                  kid, ECERT_KID_LEN);
 	snprintf(out, ECERT_STATUSLIST_ID_MAX + 1, ECERT_STATUSLIST_ID_PREFIX "%s:%s", uscc, kid);
 	return ECERT_OK;
 }
 
 int ecert_statuslist_parse_id(const char *list_id, char uscc[ECERT_STATUSLIST_USCC_LEN + 1],
-			      char kid[ECERT_KID_LEN + 1], struct ecert_error *err)
+                              char kid[ECERT_KID_LEN + 1], struct ecert_error *err)
 {
 	const char *p = list_id;
 	size_t pre = strlen(ECERT_STATUSLIST_ID_PREFIX);
@@ -522,7 +527,7 @@ int ecert_statuslist_parse_id(const char *list_id, char uscc[ECERT_STATUSLIST_US
 	    p[pre + ECERT_STATUSLIST_USCC_LEN] != ':' ||
 	    !kid_ok(p + pre + ECERT_STATUSLIST_USCC_LEN + 1))
 		return fail_at(err, "statusListCredential", ECERT_ERR_STATUS,
-			       "not an ecert status list id (urn:ecert:status:<USCC>:<kid>)");
+		               "not an ecert status list id (urn:ecert:status:<USCC>:<kid>)");
 	memcpy(uscc, p + pre, ECERT_STATUSLIST_USCC_LEN);
 	uscc[ECERT_STATUSLIST_USCC_LEN] = '\0';
 	memcpy(kid, p + pre + ECERT_STATUSLIST_USCC_LEN + 1, ECERT_KID_LEN + 1);

@@ -17,22 +17,22 @@
 #include "ecert/records.h"
 
 static struct ecert_records *open_text(const char *text, const char *name,
-				       enum ecert_records_format fmt)
+                                       enum ecert_records_format fmt)
 {
 	struct ecert_records *r = NULL;
 	struct ecert_error err;
 
 	ecert_error_clear(&err);
-	assert_int_equal(ecert_records_open_mem(text, strlen(text), name, fmt,
-						ECERT_RECORDS_ENC_AUTO, &r, &err),
-			 ECERT_OK);
+	assert_int_equal(
+	    ecert_records_open_mem(text, strlen(text), name, fmt, ECERT_RECORDS_ENC_AUTO, &r, &err),
+	    ECERT_OK);
 	return r;
 }
 
 /* Open expecting failure; returns the error. */
 static struct ecert_error open_fails(const void *data, size_t len, const char *name,
-				     enum ecert_records_format fmt,
-				     enum ecert_records_encoding enc, int code)
+                                     enum ecert_records_format fmt, enum ecert_records_encoding enc,
+                                     int code)
 {
 	struct ecert_records *r = NULL;
 	struct ecert_error err;
@@ -87,11 +87,12 @@ static const char *str(const cJSON *o, const char *k)
 
 static void test_csv_basic(void **state)
 {
-	const char *csv = "证书编号,姓名,身份证号,职业编码,职业名称,等级,等级名称,发证日期\r\n"
-			  "S1,王建国,220102198503121230,6-18-01-01,车工,三级,高级工,2019-06-15\r\n"
-			  "S2,\"李\"\"四\"\"\",\"22010219850312\r\n1230\",6-18-01-01,\"车,工\",二级,"
-			  "技师,2020-01-01\r\n"
-			  "S3,张三,220102198503121230,6-18-01-01,车工,一级,高级技师,2021-01-01";
+	const char *csv =
+	    "证书编号,姓名,身份证号,职业编码,职业名称,等级,等级名称,发证日期\r\n"
+	    "S1,王建国,220102198503121230,6-18-01-01,车工,三级,高级工,2019-06-15\r\n"
+	    "S2,\"李\"\"四\"\"\",\"22010219850312\r\n1230\",6-18-01-01,\"车,工\",二级,"
+	    "技师,2020-01-01\r\n"
+	    "S3,张三,220102198503121230,6-18-01-01,车工,一级,高级技师,2021-01-01";
 	struct ecert_records *r;
 	cJSON *rec;
 
@@ -130,11 +131,11 @@ static void test_csv_trim_blank_english(void **state)
 	/* English names; ASCII and ideographic (U+3000) spaces trimmed; blank rows skipped;
 	 * an empty cell leaves its field out; an empty-header column that stays empty is fine */
 	const char *csv = "\n certificateNumber , name,validUntil,\n"
-			  "\n"
-			  "T-1,\xE3\x80\x80张三\xE3\x80\x80 ,,\n"
-			  ",,,\n"
-			  "  \"T-2\"  , \" 李四 \" ,2030-01-01,\n"
-			  "\n";
+	                  "\n"
+	                  "T-1,\xE3\x80\x80张三\xE3\x80\x80 ,,\n"
+	                  ",,,\n"
+	                  "  \"T-2\"  , \" 李四 \" ,2030-01-01,\n"
+	                  "\n";
 	struct ecert_records *r;
 	cJSON *rec;
 
@@ -165,15 +166,15 @@ static void test_csv_header_errors(void **state)
 
 	(void)state;
 	e = open_fails(unknown, strlen(unknown), "x.csv", ECERT_RECORDS_AUTO,
-		       ECERT_RECORDS_ENC_AUTO, ECERT_ERR_SCHEMA);
+	               ECERT_RECORDS_ENC_AUTO, ECERT_ERR_SCHEMA);
 	assert_string_equal(e.where, "line 1: column 籍贯");
 	assert_non_null(strstr(e.msg, "not a record field"));
 	e = open_fails(dup, strlen(dup), "x.csv", ECERT_RECORDS_AUTO, ECERT_RECORDS_ENC_AUTO,
-		       ECERT_ERR_SCHEMA);
+	               ECERT_ERR_SCHEMA);
 	assert_string_equal(e.where, "line 1: column 等级");
 	assert_non_null(strstr(e.msg, "level"));
 	e = open_fails(twice, strlen(twice), NULL, ECERT_RECORDS_CSV, ECERT_RECORDS_ENC_AUTO,
-		       ECERT_ERR_SCHEMA);
+	               ECERT_ERR_SCHEMA);
 	assert_string_equal(e.where, "line 1: column name");
 	e = open_fails("\n\n", 2, NULL, ECERT_RECORDS_CSV, ECERT_RECORDS_UTF8, ECERT_ERR_SCHEMA);
 	assert_non_null(strstr(e.msg, "no header"));
@@ -184,12 +185,12 @@ static void test_csv_header_errors(void **state)
 static void test_csv_row_errors(void **state)
 {
 	const char *csv = "证书编号,姓名,身份证号\n"
-			  "S1,甲,1\n"
-			  "S2,乙\n"                    /* too few cells */
-			  "S3,a\"b,3\n"                /* quote inside an unquoted cell */
-			  "S4,\"丙\"x,4\n"             /* text after a closing quote */
-			  "S5,丁,5,6\n"                /* too many cells */
-			  "S6,戊,6\n";
+	                  "S1,甲,1\n"
+	                  "S2,乙\n"        /* too few cells */
+	                  "S3,a\"b,3\n"    /* quote inside an unquoted cell */
+	                  "S4,\"丙\"x,4\n" /* text after a closing quote */
+	                  "S5,丁,5,6\n"    /* too many cells */
+	                  "S6,戊,6\n";
 	struct ecert_records *r;
 	struct ecert_error e;
 	cJSON *rec;
@@ -248,8 +249,8 @@ static void test_csv_bounds(void **state)
 	ecert_buf_puts(&b, "\nS2,乙\n");
 	assert_int_equal(ecert_buf_ok(&b), ECERT_OK);
 	assert_int_equal(ecert_records_open_mem(b.data, b.len, "a.csv", ECERT_RECORDS_AUTO,
-						ECERT_RECORDS_ENC_AUTO, &r, &err),
-			 ECERT_OK);
+	                                        ECERT_RECORDS_ENC_AUTO, &r, &err),
+	                 ECERT_OK);
 	e = next_fails(r, ECERT_ERR_JSON_SIZE);
 	assert_string_equal(e.where, "line 2: column 姓名");
 	rec = next_ok(r, 3);
@@ -264,7 +265,7 @@ static void test_csv_bounds(void **state)
 		ecert_buf_puts(&b, ",");
 	ecert_buf_puts(&b, "\n");
 	e = open_fails(b.data, b.len, NULL, ECERT_RECORDS_CSV, ECERT_RECORDS_UTF8,
-		       ECERT_ERR_SCHEMA);
+	               ECERT_ERR_SCHEMA);
 	assert_non_null(strstr(e.msg, "columns"));
 	ecert_buf_free(&b);
 }
@@ -286,7 +287,8 @@ static void to_gb18030(const char *utf8, struct ecert_buf *out)
 
 static void test_gb18030(void **state)
 {
-	const char *utf8 = "证书编号,姓名,职业名称,等级\r\nS1,王建国,车工,三级\r\nS2,𠀀龘,焊工,二级\r\n";
+	const char *utf8 =
+	    "证书编号,姓名,职业名称,等级\r\nS1,王建国,车工,三级\r\nS2,𠀀龘,焊工,二级\r\n";
 	struct ecert_buf gb = ECERT_BUF_INIT;
 	struct ecert_records *r = NULL;
 	struct ecert_error err, e;
@@ -298,8 +300,8 @@ static void test_gb18030(void **state)
 	assert_int_not_equal(memcmp(gb.data, utf8, 8), 0);
 	/* detected */
 	assert_int_equal(ecert_records_open_mem(gb.data, gb.len, "x.csv", ECERT_RECORDS_AUTO,
-						ECERT_RECORDS_ENC_AUTO, &r, &err),
-			 ECERT_OK);
+	                                        ECERT_RECORDS_ENC_AUTO, &r, &err),
+	                 ECERT_OK);
 	assert_int_equal(ecert_records_encoding(r), ECERT_RECORDS_GB18030);
 	rec = next_ok(r, 2);
 	assert_string_equal(str(rec, "name"), "王建国");
@@ -314,8 +316,8 @@ static void test_gb18030(void **state)
 
 	/* told: GB18030 */
 	assert_int_equal(ecert_records_open_mem(gb.data, gb.len, "x.csv", ECERT_RECORDS_CSV,
-						ECERT_RECORDS_GB18030, &r, &err),
-			 ECERT_OK);
+	                                        ECERT_RECORDS_GB18030, &r, &err),
+	                 ECERT_OK);
 	rec = next_ok(r, 2);
 	assert_string_equal(str(rec, "level"), "三级");
 	cJSON_Delete(rec);
@@ -324,7 +326,7 @@ static void test_gb18030(void **state)
 
 	/* GB18030 read as UTF-8: an encoding error naming line 1 (the header) */
 	e = open_fails(gb.data, gb.len, "x.csv", ECERT_RECORDS_AUTO, ECERT_RECORDS_UTF8,
-		       ECERT_ERR_ENCODING);
+	               ECERT_ERR_ENCODING);
 	assert_string_equal(e.where, "line 1");
 	ecert_buf_free(&gb);
 
@@ -338,8 +340,8 @@ static void test_gb18030(void **state)
 		ecert_buf_free(&body);
 	}
 	assert_int_equal(ecert_records_open_mem(gb.data, gb.len, NULL, ECERT_RECORDS_AUTO,
-						ECERT_RECORDS_ENC_AUTO, &r, &err),
-			 ECERT_OK);
+	                                        ECERT_RECORDS_ENC_AUTO, &r, &err),
+	                 ECERT_OK);
 	assert_int_equal(ecert_records_encoding(r), ECERT_RECORDS_GB18030);
 	rec = next_ok(r, 2);
 	assert_string_equal(str(rec, "name"), "张三");
@@ -362,8 +364,8 @@ static void test_encoding_errors(void **state)
 	(void)state;
 	ecert_error_clear(&err);
 	assert_int_equal(ecert_records_open_mem(bad_utf8, sizeof(bad_utf8) - 1, "a.csv",
-						ECERT_RECORDS_AUTO, ECERT_RECORDS_UTF8, &r, &err),
-			 ECERT_OK);
+	                                        ECERT_RECORDS_AUTO, ECERT_RECORDS_UTF8, &r, &err),
+	                 ECERT_OK);
 	cJSON_Delete(next_ok(r, 2));
 	cJSON_Delete(next_ok(r, 3));
 	e = next_fails(r, ECERT_ERR_ENCODING);
@@ -375,8 +377,8 @@ static void test_encoding_errors(void **state)
 
 	/* a UTF-8 BOM is dropped: the first label is still recognised */
 	assert_int_equal(ecert_records_open_mem(bom, sizeof(bom) - 1, NULL, ECERT_RECORDS_AUTO,
-						ECERT_RECORDS_ENC_AUTO, &r, &err),
-			 ECERT_OK);
+	                                        ECERT_RECORDS_ENC_AUTO, &r, &err),
+	                 ECERT_OK);
 	assert_int_equal(ecert_records_encoding(r), ECERT_RECORDS_UTF8);
 	rec = next_ok(r, 2);
 	assert_string_equal(str(rec, "name"), "A");
@@ -385,8 +387,8 @@ static void test_encoding_errors(void **state)
 	r = NULL;
 
 	assert_int_equal(ecert_records_open_mem(nul, sizeof(nul) - 1, NULL, ECERT_RECORDS_CSV,
-						ECERT_RECORDS_UTF8, &r, &err),
-			 ECERT_OK);
+	                                        ECERT_RECORDS_UTF8, &r, &err),
+	                 ECERT_OK);
 	cJSON_Delete(next_ok(r, 2));
 	e = next_fails(r, ECERT_ERR_ENCODING);
 	assert_string_equal(e.where, "line 3");
@@ -395,8 +397,8 @@ static void test_encoding_errors(void **state)
 	r = NULL;
 
 	assert_int_equal(ecert_records_open_mem(cut, sizeof(cut) - 1, NULL, ECERT_RECORDS_CSV,
-						ECERT_RECORDS_UTF8, &r, &err),
-			 ECERT_OK);
+	                                        ECERT_RECORDS_UTF8, &r, &err),
+	                 ECERT_OK);
 	e = next_fails(r, ECERT_ERR_ENCODING);
 	assert_string_equal(e.where, "line 2");
 	ecert_records_close(r);
@@ -404,14 +406,15 @@ static void test_encoding_errors(void **state)
 
 static void test_json_array(void **state)
 {
-	const char *json = "[\n"
-			   "  {\"kind\": \"skill\", \"certificateNumber\": \"S1\",\n"
-			   "   \"name\": \"王建国\"},\n"
-			   "  {\"kind\": \"title\", \"certificateNumber\": \"T1\", \"note\": \"a]}\\\"b\"},\n"
-			   "  \"not an object\",\n"
-			   "  {\"a\": 1, \"a\": 2},\n"
-			   "  {\"certificateNumber\": \"S3\"}\n"
-			   "]\n";
+	const char *json =
+	    "[\n"
+	    "  {\"kind\": \"skill\", \"certificateNumber\": \"S1\",\n"
+	    "   \"name\": \"王建国\"},\n"
+	    "  {\"kind\": \"title\", \"certificateNumber\": \"T1\", \"note\": \"a]}\\\"b\"},\n"
+	    "  \"not an object\",\n"
+	    "  {\"a\": 1, \"a\": 2},\n"
+	    "  {\"certificateNumber\": \"S3\"}\n"
+	    "]\n";
 	struct ecert_records *r;
 	struct ecert_error e;
 	cJSON *rec;
@@ -436,6 +439,17 @@ static void test_json_array(void **state)
 	rec = next_ok(r, 7);
 	assert_string_equal(str(rec, "certificateNumber"), "S3");
 	cJSON_Delete(rec);
+	next_end(r);
+	ecert_records_close(r);
+
+	/* a syntax error inside an element is placed in the input, not in the element */
+	r = open_text("[\n  {\"a\": \"1\"},  {\"b\": tru},\n  {\"c\":\n  nul}]", NULL,
+	              ECERT_RECORDS_AUTO);
+	cJSON_Delete(next_ok(r, 2));
+	e = next_fails(r, ECERT_ERR_JSON_SYNTAX);
+	assert_string_equal(e.where, "line 2, column 22");
+	e = next_fails(r, ECERT_ERR_JSON_SYNTAX);
+	assert_string_equal(e.where, "line 4, column 3");
 	next_end(r);
 	ecert_records_close(r);
 
@@ -483,9 +497,9 @@ static void test_json_structure_errors(void **state)
 	ecert_records_close(r);
 
 	e = open_fails("42", 2, "x.json", ECERT_RECORDS_AUTO, ECERT_RECORDS_ENC_AUTO,
-		       ECERT_ERR_JSON_SYNTAX);
+	               ECERT_ERR_JSON_SYNTAX);
 	e = open_fails("", 0, "x.json", ECERT_RECORDS_AUTO, ECERT_RECORDS_ENC_AUTO,
-		       ECERT_ERR_SCHEMA);
+	               ECERT_ERR_SCHEMA);
 	(void)e;
 }
 
@@ -499,7 +513,7 @@ static void test_json_single_and_size(void **state)
 	(void)state;
 	/* a pretty-printed single object, no extension: JSON */
 	r = open_text("\n{\n  \"kind\": \"skill\",\n  \"name\": \"王建国\"\n}\n", NULL,
-		      ECERT_RECORDS_AUTO);
+	              ECERT_RECORDS_AUTO);
 	assert_int_equal(ecert_records_format(r), ECERT_RECORDS_JSON);
 	rec = next_ok(r, 2);
 	assert_string_equal(str(rec, "kind"), "skill");
@@ -515,8 +529,8 @@ static void test_json_single_and_size(void **state)
 	assert_int_equal(ecert_buf_ok(&b), ECERT_OK);
 	r = NULL;
 	assert_int_equal(ecert_records_open_mem(b.data, b.len, NULL, ECERT_RECORDS_AUTO,
-						ECERT_RECORDS_ENC_AUTO, &r, NULL),
-			 ECERT_OK);
+	                                        ECERT_RECORDS_ENC_AUTO, &r, NULL),
+	                 ECERT_OK);
 	e = next_fails(r, ECERT_ERR_JSON_SIZE);
 	assert_string_equal(e.where, "line 1");
 	ecert_records_close(r);
@@ -526,12 +540,12 @@ static void test_json_single_and_size(void **state)
 static void test_ndjson(void **state)
 {
 	const char *nd = "{\"certificateNumber\": \"N1\"}\r\n"
-			 "\n"
-			 "   \n"
-			 "{\"certificateNumber\": \"N2\"}\n"
-			 "{\"certificateNumber\": \n"
-			 "[1]\n"
-			 "{\"certificateNumber\": \"N3\"}";
+	                 "\n"
+	                 "   \n"
+	                 "{\"certificateNumber\": \"N2\"}\n"
+	                 "{\"certificateNumber\": \n"
+	                 "[1]\n"
+	                 "{\"certificateNumber\": \"N3\"}";
 	struct ecert_records *r;
 	struct ecert_error e;
 	cJSON *rec;
@@ -591,15 +605,15 @@ static void test_file_and_streaming(void **state)
 	assert_int_equal(fclose(fp), 0);
 
 	assert_int_equal(ecert_records_open("/nonexistent/x.csv", ECERT_RECORDS_AUTO,
-					    ECERT_RECORDS_ENC_AUTO, &r, &err),
-			 ECERT_ERR_IO);
-	assert_int_equal(ecert_records_open(path, ECERT_RECORDS_AUTO, ECERT_RECORDS_ENC_AUTO, &r,
-					    &err),
-			 ECERT_OK);
+	                                    ECERT_RECORDS_ENC_AUTO, &r, &err),
+	                 ECERT_ERR_IO);
+	assert_int_equal(
+	    ecert_records_open(path, ECERT_RECORDS_AUTO, ECERT_RECORDS_ENC_AUTO, &r, &err),
+	    ECERT_OK);
 	assert_int_equal(ecert_records_format(r), ECERT_RECORDS_CSV);
 	for (;;) {
 		cJSON *rec = NULL;
-		char want[16];
+		char want[40];
 
 		assert_int_equal(ecert_records_next(r, &rec, &line, &err), ECERT_OK);
 		if (!rec)
@@ -664,9 +678,9 @@ static void test_alloc_failures(void **state)
 
 		ecert_alloc_fail_after(n);
 		rc = ecert_records_open_mem(csv, strlen(csv), NULL, ECERT_RECORDS_AUTO,
-					    ECERT_RECORDS_ENC_AUTO, &r, NULL);
-		while (rc == ECERT_OK && (rc = ecert_records_next(r, &rec, NULL, NULL)) == ECERT_OK &&
-		       rec) {
+		                            ECERT_RECORDS_ENC_AUTO, &r, NULL);
+		while (rc == ECERT_OK &&
+		       (rc = ecert_records_next(r, &rec, NULL, NULL)) == ECERT_OK && rec) {
 			cJSON_Delete(rec);
 			rec = NULL;
 		}
@@ -679,21 +693,21 @@ static void test_alloc_failures(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_csv_basic),
-		cmocka_unit_test(test_csv_trim_blank_english),
-		cmocka_unit_test(test_csv_header_errors),
-		cmocka_unit_test(test_csv_row_errors),
-		cmocka_unit_test(test_csv_unterminated_quote),
-		cmocka_unit_test(test_csv_bounds),
-		cmocka_unit_test(test_gb18030),
-		cmocka_unit_test(test_encoding_errors),
-		cmocka_unit_test(test_json_array),
-		cmocka_unit_test(test_json_structure_errors),
-		cmocka_unit_test(test_json_single_and_size),
-		cmocka_unit_test(test_ndjson),
-		cmocka_unit_test(test_file_and_streaming),
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_alloc_failures),
+	    cmocka_unit_test(test_csv_basic),
+	    cmocka_unit_test(test_csv_trim_blank_english),
+	    cmocka_unit_test(test_csv_header_errors),
+	    cmocka_unit_test(test_csv_row_errors),
+	    cmocka_unit_test(test_csv_unterminated_quote),
+	    cmocka_unit_test(test_csv_bounds),
+	    cmocka_unit_test(test_gb18030),
+	    cmocka_unit_test(test_encoding_errors),
+	    cmocka_unit_test(test_json_array),
+	    cmocka_unit_test(test_json_structure_errors),
+	    cmocka_unit_test(test_json_single_and_size),
+	    cmocka_unit_test(test_ndjson),
+	    cmocka_unit_test(test_file_and_streaming),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_alloc_failures),
 	};
 	ecert_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,8 +82,7 @@ static struct ecert_register_request req(const char *number, const char *hash, c
 }
 
 static int reserve(struct ecert_register *reg, const char *number, const char *hash,
-		   const char *kid, struct ecert_register_entry *e,
-		   enum ecert_register_outcome *oc)
+                   const char *kid, struct ecert_register_entry *e, enum ecert_register_outcome *oc)
 {
 	struct ecert_register_request r = req(number, hash, kid);
 	struct ecert_error err;
@@ -150,7 +150,7 @@ static void test_reserve_commit(void **state)
 	assert_string_equal(l.kind, "skill");
 
 	assert_int_equal(ecert_register_commit(reg, "S1", DOC_1, "2025-01-02T03:04:05+08:00", &err),
-			 ECERT_OK);
+	                 ECERT_OK);
 	assert_int_equal(ecert_register_lookup(reg, "S1", &l, &found, &err), ECERT_OK);
 	assert_int_equal(l.state, ECERT_REGISTER_ISSUED);
 	assert_string_equal(l.doc_hash, DOC_1);
@@ -179,7 +179,7 @@ static void test_idempotent_rerun(void **state)
 
 	ecert_error_clear(&err);
 	for (int i = 0; i < 3; i++) {
-		char num[16];
+		char num[40];
 
 		snprintf(num, sizeof(num), "S%d", i);
 		assert_int_equal(reserve(reg, num, HASH_1, KID_A, &e, &oc), ECERT_OK);
@@ -190,7 +190,7 @@ static void test_idempotent_rerun(void **state)
 	/* the same input again: every record is already done, nothing new is allocated */
 	reg = open_new(f);
 	for (int i = 0; i < 3; i++) {
-		char num[16];
+		char num[40];
 
 		snprintf(num, sizeof(num), "S%d", i);
 		assert_int_equal(reserve(reg, num, HASH_1, KID_A, &e, &oc), ECERT_OK);
@@ -317,7 +317,7 @@ static void test_dense_indexes(void **state)
 
 	ecert_error_clear(&err);
 	for (int i = 0; i < N; i++) {
-		char num[16];
+		char num[40];
 		const char *kid = (i % 3 == 0) ? KID_B : KID_A;
 
 		snprintf(num, sizeof(num), "N%04d", i);
@@ -365,16 +365,20 @@ static void test_revoke(void **state)
 
 	ecert_error_clear(&err);
 	for (int i = 0; i < 5; i++) {
-		char num[16];
+		char num[40];
 
 		snprintf(num, sizeof(num), "R%d", i);
 		assert_int_equal(reserve(reg, num, HASH_1, KID_A, &e, &oc), ECERT_OK);
 		assert_int_equal(ecert_register_commit(reg, num, DOC_1, NULL, &err), ECERT_OK);
 	}
-	assert_int_equal(ecert_register_revoke(reg, "R3", "证书信息有误", "2025-03-01T00:00:00Z",
-					       &err),
-			 ECERT_OK);
+	assert_int_equal(
+	    ecert_register_revoke(reg, "R3", "证书信息有误", "2025-03-01T00:00:00Z", &err),
+	    ECERT_OK);
+	setenv("ECERT_NOW", "2025-05-05T08:00:00+08:00", 1);
 	assert_int_equal(ecert_register_revoke(reg, "R1", "lost", NULL, &err), ECERT_OK);
+	unsetenv("ECERT_NOW");
+	assert_int_equal(ecert_register_lookup(reg, "R1", &l, &found, &err), ECERT_OK);
+	assert_string_equal(l.revoked_at, "2025-05-05T00:00:00Z");
 	assert_int_equal(ecert_register_lookup(reg, "R3", &l, &found, &err), ECERT_OK);
 	assert_int_equal(l.revoked, 1);
 	assert_string_equal(l.revoke_reason, "证书信息有误");
@@ -391,13 +395,13 @@ static void test_revoke(void **state)
 	assert_int_equal(ecert_register_revoke(reg, "R2", "a\x01b", NULL, &err), ECERT_ERR_ARG);
 
 	assert_int_equal(ecert_register_foreach_revoked(reg, KID_A, collect, &list, &err),
-			 ECERT_OK);
+	                 ECERT_OK);
 	assert_int_equal(list.n, 2);
 	assert_int_equal(list.v[0], 1);
 	assert_int_equal(list.v[1], 3);
 	list.n = 0;
 	assert_int_equal(ecert_register_foreach_revoked(reg, KID_B, collect, &list, &err),
-			 ECERT_OK);
+	                 ECERT_OK);
 	assert_int_equal(list.n, 0);
 	ecert_register_close(reg);
 }
@@ -419,9 +423,10 @@ static void test_bad_requests(void **state)
 	assert_int_equal(reserve(reg, "", HASH_1, KID_A, &e, &oc), ECERT_ERR_ARG);
 	assert_int_equal(reserve(reg, "S1", "ABC", KID_A, &e, &oc), ECERT_ERR_ARG);
 	/* upper-case hex is not the canonical form */
-	assert_int_equal(reserve(reg, "S1", "D0C0000000000000000000000000000000000000000000000000000000000001",
-				 KID_A, &e, &oc),
-			 ECERT_ERR_ARG);
+	assert_int_equal(reserve(reg, "S1",
+	                         "D0C0000000000000000000000000000000000000000000000000000000000001",
+	                         KID_A, &e, &oc),
+	                 ECERT_ERR_ARG);
 	assert_int_equal(reserve(reg, "S1", HASH_1, "bad kid", &e, &oc), ECERT_ERR_ARG);
 	assert_int_equal(reserve(reg, "S1", HASH_1, "", &e, &oc), ECERT_ERR_ARG);
 	assert_int_equal(ecert_register_lookup(reg, "", &e, &found, &err), ECERT_ERR_ARG);
@@ -454,7 +459,7 @@ static void test_corrupt(void **state)
 		junk[i] = (char)(i * 7 + 3);
 	write_file(f->path, junk, sizeof(junk));
 	assert_int_equal(ecert_register_open(f->path, ECERT_REGISTER_CREATE, &reg, &err),
-			 ECERT_ERR_DB);
+	                 ECERT_ERR_DB);
 	assert_null(reg);
 	assert_string_equal(err.where, f->path);
 	assert_true(strlen(err.msg) > 0);
@@ -471,7 +476,7 @@ static void test_corrupt(void **state)
 	/* a register whose table pages were overwritten */
 	reg = open_new(f);
 	for (int i = 0; i < 50; i++) {
-		char num[16];
+		char num[40];
 
 		snprintf(num, sizeof(num), "C%03d", i);
 		assert_int_equal(reserve(reg, num, HASH_1, KID_A, &e, &oc), ECERT_OK);
@@ -521,7 +526,7 @@ static void test_concurrent_processes(void **state)
 				_exit(2);
 			/* all processes try the same numbers: each is reserved once */
 			for (int i = 0; i < PER; i++) {
-				char num[16];
+				char num[40];
 
 				snprintf(num, sizeof(num), "P%03d", i);
 				if (reserve(r, num, HASH_1, KID_A, &e, &oc) != ECERT_OK)
@@ -546,6 +551,160 @@ static void test_concurrent_processes(void **state)
 	ecert_register_close(reg);
 }
 
+/* kill -9 in the middle of a batch, then rerun it: every number once, indexes dense. */
+static void test_kill_and_rerun(void **state)
+{
+	struct fixture *f = *state;
+	struct ecert_error err;
+	enum { N = 48, GROUP = 8 };
+
+	ecert_error_clear(&err);
+	for (int round = 0; round < 3; round++) {
+		struct ecert_register *reg = open_new(f);
+		struct walk w = {{0, 0}, 0, 0};
+		pid_t pid;
+		int st = 0, resumed = 0;
+
+		ecert_register_close(reg);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			struct ecert_register *r = NULL;
+
+			if (ecert_register_open(f->path, 0, &r, NULL) != ECERT_OK)
+				_exit(2);
+			/* round 0: one transaction per step; later rounds: groups */
+			for (int g = 0; g < N; g += GROUP) {
+				int k = round == 0 ? 1 : GROUP;
+
+				for (int i = g; i < g + GROUP; i += k) {
+					if (k > 1 &&
+					    ecert_register_batch_begin(r, NULL) != ECERT_OK)
+						_exit(5);
+					for (int j = i; j < i + k; j++) {
+						struct ecert_register_entry e;
+						enum ecert_register_outcome oc;
+						char num[40];
+
+						snprintf(num, sizeof(num), "K%d-%03d", round, j);
+						if (reserve(r, num, HASH_1, KID_A, &e, &oc) !=
+						    ECERT_OK)
+							_exit(3);
+					}
+					if (k > 1 &&
+					    ecert_register_batch_end(r, 1, NULL) != ECERT_OK)
+						_exit(5);
+					/* (the files would be written here) */
+					if (k > 1 &&
+					    ecert_register_batch_begin(r, NULL) != ECERT_OK)
+						_exit(5);
+					for (int j = i; j < i + k; j++) {
+						char num[40];
+
+						snprintf(num, sizeof(num), "K%d-%03d", round, j);
+						if (ecert_register_commit(r, num, DOC_1, NULL,
+						                          NULL) != ECERT_OK)
+							_exit(4);
+					}
+					if (k > 1 &&
+					    ecert_register_batch_end(r, 1, NULL) != ECERT_OK)
+						_exit(5);
+				}
+			}
+			_exit(0);
+		}
+		usleep((useconds_t)(15000 + round * 20000));
+		kill(pid, SIGKILL);
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+		assert_true(WIFSIGNALED(st) || (WIFEXITED(st) && WEXITSTATUS(st) == 0));
+
+		/* the rerun */
+		reg = open_new(f);
+		assert_int_equal(ecert_register_check(reg, &err), ECERT_OK);
+		for (int i = 0; i < N; i++) {
+			struct ecert_register_entry e;
+			enum ecert_register_outcome oc;
+			char num[40];
+
+			snprintf(num, sizeof(num), "K%d-%03d", round, i);
+			assert_int_equal(reserve(reg, num, HASH_1, KID_A, &e, &oc), ECERT_OK);
+			if (oc == ECERT_REGISTER_RESUME)
+				resumed++;
+			if (oc != ECERT_REGISTER_DONE)
+				assert_int_equal(ecert_register_commit(reg, num, DOC_1, NULL, &err),
+				                 ECERT_OK);
+		}
+		/* at most the one record (or group) caught between reserve and commit */
+		assert_true(resumed <= (round == 0 ? 1 : GROUP));
+		assert_int_equal(ecert_register_foreach(reg, KID_A, walk_entry, &w, &err),
+		                 ECERT_OK);
+		assert_int_equal(w.bad, 0);
+		assert_int_equal(w.rows, N * (round + 1));
+		ecert_register_close(reg);
+	}
+}
+
+static void test_batch(void **state)
+{
+	struct fixture *f = *state;
+	struct ecert_register *reg = open_new(f);
+	struct ecert_register_entry e;
+	enum ecert_register_outcome oc;
+	struct ecert_error err;
+	struct walk w = {{0, 0}, 0, 0};
+	int64_t n;
+	int found;
+
+	ecert_error_clear(&err);
+	assert_int_equal(reserve(reg, "B-issued", HASH_1, KID_A, &e, &oc), ECERT_OK);
+	assert_int_equal(ecert_register_commit(reg, "B-issued", DOC_1, NULL, &err), ECERT_OK);
+
+	/* a group of reservations in one transaction; a failing one undoes only itself */
+	assert_int_equal(ecert_register_batch_begin(reg, &err), ECERT_OK);
+	assert_int_equal(ecert_register_batch_begin(reg, &err), ECERT_ERR_ARG);
+	for (int i = 0; i < 20; i++) {
+		char num[40];
+
+		snprintf(num, sizeof(num), "B%02d", i);
+		assert_int_equal(reserve(reg, num, HASH_1, KID_A, &e, &oc), ECERT_OK);
+		assert_int_equal(oc, ECERT_REGISTER_NEW);
+		assert_int_equal(e.status_index, i + 1);
+		if (i == 10)
+			assert_int_equal(reserve(reg, "B-issued", HASH_2, KID_A, &e, &oc),
+			                 ECERT_ERR_EXISTS);
+	}
+	/* reads inside the batch see its rows */
+	assert_int_equal(ecert_register_count(reg, NULL, &n, &err), ECERT_OK);
+	assert_int_equal(n, 21);
+	assert_int_equal(ecert_register_batch_end(reg, 1, &err), ECERT_OK);
+	assert_int_equal(ecert_register_batch_end(reg, 1, &err), ECERT_ERR_ARG);
+
+	assert_int_equal(ecert_register_batch_begin(reg, &err), ECERT_OK);
+	for (int i = 0; i < 20; i++) {
+		char num[40];
+
+		snprintf(num, sizeof(num), "B%02d", i);
+		assert_int_equal(ecert_register_commit(reg, num, DOC_2, NULL, &err), ECERT_OK);
+	}
+	assert_int_equal(ecert_register_batch_end(reg, 1, &err), ECERT_OK);
+	assert_int_equal(ecert_register_lookup(reg, "B19", &e, &found, &err), ECERT_OK);
+	assert_int_equal(e.state, ECERT_REGISTER_ISSUED);
+
+	/* a batch ended without commit leaves nothing */
+	assert_int_equal(ecert_register_batch_begin(reg, &err), ECERT_OK);
+	assert_int_equal(reserve(reg, "GONE", HASH_1, KID_A, &e, &oc), ECERT_OK);
+	assert_int_equal(ecert_register_revoke(reg, "B00", "x", NULL, &err), ECERT_OK);
+	assert_int_equal(ecert_register_batch_end(reg, 0, &err), ECERT_OK);
+	assert_int_equal(ecert_register_lookup(reg, "GONE", &e, &found, &err), ECERT_OK);
+	assert_int_equal(found, 0);
+	assert_int_equal(ecert_register_lookup(reg, "B00", &e, &found, &err), ECERT_OK);
+	assert_int_equal(e.revoked, 0);
+	assert_int_equal(ecert_register_foreach(reg, KID_A, walk_entry, &w, &err), ECERT_OK);
+	assert_int_equal(w.rows, 21);
+	assert_int_equal(w.bad, 0);
+	ecert_register_close(reg);
+}
+
 struct thread_arg {
 	struct ecert_register *reg;
 	int base;
@@ -559,7 +718,7 @@ static void *thread_main(void *p)
 	for (int i = 0; i < 20; i++) {
 		struct ecert_register_entry e;
 		enum ecert_register_outcome oc;
-		char num[16];
+		char num[40];
 
 		snprintf(num, sizeof(num), "T%d-%02d", a->base, i);
 		if (reserve(a->reg, num, HASH_1, KID_B, &e, &oc) != ECERT_OK ||
@@ -594,20 +753,49 @@ static void test_threads(void **state)
 	ecert_register_close(reg);
 }
 
+static void test_hash_json(void **state)
+{
+	char h1[ECERT_REGISTER_HASH_HEX + 1], h2[ECERT_REGISTER_HASH_HEX + 1];
+	struct ecert_error err;
+	cJSON *a = cJSON_Parse("{\"b\": \"王\", \"a\": \"1\"}");
+	cJSON *b = cJSON_Parse("{\"a\":\"1\",\"b\":\"王\"}");
+	cJSON *c = cJSON_Parse("{\"a\":\"1\",\"b\":\"王 \"}");
+
+	(void)state;
+	ecert_error_clear(&err);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(c);
+	/* SM3 of the JCS text {"a":"1","b":"王"} (openssl dgst -sm3) */
+	assert_int_equal(ecert_register_hash_json(a, h1, &err), ECERT_OK);
+	assert_string_equal(h1, "68dfd13f876201eff38f9f813b14f23b128ad404acbba2df4d9aa8d97ec3d16d");
+	/* member order does not matter, content does */
+	assert_int_equal(ecert_register_hash_json(b, h2, &err), ECERT_OK);
+	assert_string_equal(h1, h2);
+	assert_int_equal(ecert_register_hash_json(c, h2, &err), ECERT_OK);
+	assert_string_not_equal(h1, h2);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+	cJSON_Delete(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_fresh, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reserve_commit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_idempotent_rerun, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_changed_record_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_resume_keeps_index, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dense_indexes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_revoke, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_requests, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_concurrent_processes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fresh, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reserve_commit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_idempotent_rerun, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_changed_record_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_resume_keeps_index, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dense_indexes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_revoke, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bad_requests, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_concurrent_processes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_kill_and_rerun, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
+	    cmocka_unit_test(test_hash_json),
 	};
 	ecert_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);

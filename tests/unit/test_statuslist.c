@@ -22,7 +22,7 @@
 /* GZIP (RFC 1952) of `len` bytes produced by fill(i) — streamed, so huge inputs cost no
  * memory — then 'u' + base64url. */
 static void gzip_encoded(size_t len, uint8_t (*fill)(size_t), const uint8_t *trailer,
-			 size_t trailer_len, int window, struct ecert_buf *out)
+                         size_t trailer_len, int window, struct ecert_buf *out)
 {
 	struct ecert_buf gz = ECERT_BUF_INIT;
 	uint8_t in[4096], chunk[4096];
@@ -150,7 +150,7 @@ static void test_bits(void **state)
 	ecert_statuslist_free(sl);
 	sl = NULL;
 	assert_int_equal(ecert_statuslist_new(ECERT_STATUSLIST_MAX_BITS + 1, &sl, &err),
-			 ECERT_ERR_ARG);
+	                 ECERT_ERR_ARG);
 	assert_null(sl);
 }
 
@@ -181,23 +181,23 @@ static void test_round_trip(void **state)
 	assert_int_equal(ecert_statuslist_new(200000, &sl, &err), ECERT_OK);
 	assert_int_equal(ecert_statuslist_set(sl, 5, 1, &err), ECERT_OK);
 	assert_int_equal(ecert_statuslist_set(sl, 199999, 1, &err), ECERT_OK);
-	assert_int_equal(ecert_statuslist_build(sl, id, "urn:uscc:" USCC, "吉林省人力资源和社会保障厅",
-						"2025-01-01T00:00:00+08:00", NULL, &vc, &err),
-			 ECERT_OK);
+	assert_int_equal(ecert_statuslist_build(sl, id, "urn:uscc:" USCC,
+	                                        "吉林省人力资源和社会保障厅",
+	                                        "2025-01-01T00:00:00+08:00", NULL, &vc, &err),
+	                 ECERT_OK);
 	assert_string_equal(cJSON_GetObjectItem(vc, "id")->valuestring, LIST_ID);
+	assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(vc, "type"), 1)->valuestring,
+	                    "BitstringStatusListCredential");
 	assert_string_equal(
-		cJSON_GetArrayItem(cJSON_GetObjectItem(vc, "type"), 1)->valuestring,
-		"BitstringStatusListCredential");
-	assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(vc, "issuer"), "name")
-				    ->valuestring,
-			    "吉林省人力资源和社会保障厅");
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(vc, "issuer"), "name")->valuestring,
+	    "吉林省人力资源和社会保障厅");
 	assert_null(cJSON_GetObjectItem(vc, "validUntil"));
 	subject = cJSON_GetObjectItem(vc, "credentialSubject");
 	assert_string_equal(cJSON_GetObjectItem(subject, "id")->valuestring, LIST_ID "#list");
 	assert_string_equal(cJSON_GetObjectItem(subject, "type")->valuestring,
-			    "BitstringStatusList");
+	                    "BitstringStatusList");
 	assert_string_equal(cJSON_GetObjectItem(subject, "statusPurpose")->valuestring,
-			    "revocation");
+	                    "revocation");
 
 	back = reparse(vc);
 	assert_int_equal(ecert_statuslist_decode(back, &got, &err), ECERT_OK);
@@ -213,12 +213,11 @@ static void test_round_trip(void **state)
 	/* a certificate's entry, checked against the decoded list */
 	assert_int_equal(ecert_statuslist_entry(id, 5, &entry, &err), ECERT_OK);
 	assert_string_equal(cJSON_GetObjectItem(entry, "type")->valuestring,
-			    "BitstringStatusListEntry");
-	assert_string_equal(cJSON_GetObjectItem(entry, "statusPurpose")->valuestring,
-			    "revocation");
+	                    "BitstringStatusListEntry");
+	assert_string_equal(cJSON_GetObjectItem(entry, "statusPurpose")->valuestring, "revocation");
 	assert_string_equal(cJSON_GetObjectItem(entry, "statusListIndex")->valuestring, "5");
 	assert_string_equal(cJSON_GetObjectItem(entry, "statusListCredential")->valuestring,
-			    LIST_ID);
+	                    LIST_ID);
 	assert_int_equal(cJSON_GetArraySize(entry), 4);
 	v = -1;
 	assert_int_equal(ecert_statuslist_check(got, entry, &v, &err), ECERT_OK);
@@ -244,7 +243,7 @@ static void test_round_trip(void **state)
 	assert_int_equal(ecert_statuslist_check(got, entry, &v, &err), ECERT_ERR_STATUS);
 	cJSON_DeleteItemFromObject(entry, "statusSize");
 	cJSON_ReplaceItemInObject(entry, "statusListCredential",
-				  cJSON_CreateString("urn:ecert:status:" USCC ":XXXXXXXXXXX"));
+	                          cJSON_CreateString("urn:ecert:status:" USCC ":XXXXXXXXXXX"));
 	assert_int_equal(ecert_statuslist_check(got, entry, &v, &err), ECERT_ERR_STATUS);
 	assert_string_equal(err.where, "credentialStatus.statusListCredential");
 	cJSON_ReplaceItemInObject(entry, "statusListCredential", cJSON_CreateString(LIST_ID));
@@ -252,7 +251,7 @@ static void test_round_trip(void **state)
 	assert_int_equal(ecert_statuslist_check(got, entry, &v, &err), ECERT_ERR_STATUS);
 	cJSON_Delete(entry);
 	assert_int_equal(ecert_statuslist_entry(id, ECERT_STATUSLIST_MAX_BITS, &entry, &err),
-			 ECERT_ERR_ARG);
+	                 ECERT_ERR_ARG);
 
 	cJSON_Delete(back);
 	cJSON_Delete(vc);
@@ -289,14 +288,14 @@ static void test_minimum_size(void **state)
 	/* one byte short of 16 KB: refused */
 	gzip_encoded(ECERT_STATUSLIST_MIN_BITS / 8 - 1, pattern, NULL, 0, 16 + MAX_WBITS, &enc);
 	assert_int_equal(ecert_statuslist_decode_list((const char *)enc.data, enc.len, &sl, &err),
-			 ECERT_ERR_STATUS);
+	                 ECERT_ERR_STATUS);
 	assert_null(sl);
 	assert_non_null(strstr(err.msg, "fewer than"));
 	ecert_buf_free(&enc);
 	/* exactly 16 KB of someone else's bits: accepted, and read MSB first */
 	gzip_encoded(ECERT_STATUSLIST_MIN_BITS / 8, pattern, NULL, 0, 16 + MAX_WBITS, &enc);
 	assert_int_equal(ecert_statuslist_decode_list((const char *)enc.data, enc.len, &sl, &err),
-			 ECERT_OK);
+	                 ECERT_OK);
 	assert_int_equal(ecert_statuslist_size(sl), ECERT_STATUSLIST_MIN_BITS);
 	for (uint64_t i = 0; i < 64; i++) {
 		assert_int_equal(ecert_statuslist_get(sl, i, &v, &err), ECERT_OK);
@@ -329,7 +328,7 @@ static void test_gzip_bomb(void **state)
 	/* exactly the bound is fine */
 	gzip_encoded(ECERT_STATUSLIST_MAX_BYTES, zero, NULL, 0, 16 + MAX_WBITS, &enc);
 	assert_int_equal(ecert_statuslist_decode_list((const char *)enc.data, enc.len, &sl, &err),
-			 ECERT_OK);
+	                 ECERT_OK);
 	assert_int_equal(ecert_statuslist_size(sl), ECERT_STATUSLIST_MAX_BITS);
 	ecert_statuslist_free(sl);
 	ecert_buf_free(&enc);
@@ -352,48 +351,47 @@ static void test_bad_encodings(void **state)
 	assert_non_null(text);
 	text[0] = 'z';
 	assert_int_equal(ecert_statuslist_decode_list(text, strlen(text), &sl, &err),
-			 ECERT_ERR_ENCODING);
+	                 ECERT_ERR_ENCODING);
 	text[0] = 'U';
 	assert_int_equal(ecert_statuslist_decode_list(text, strlen(text), &sl, &err),
-			 ECERT_ERR_ENCODING);
+	                 ECERT_ERR_ENCODING);
 	assert_int_equal(ecert_statuslist_decode_list(text + 1, strlen(text) - 1, &sl, &err),
-			 ECERT_ERR_ENCODING);
+	                 ECERT_ERR_ENCODING);
 	assert_int_equal(ecert_statuslist_decode_list("", 0, &sl, &err), ECERT_ERR_ENCODING);
 	/* a character outside base64url */
 	text[0] = 'u';
 	text[5] = '+';
 	assert_int_equal(ecert_statuslist_decode_list(text, strlen(text), &sl, &err),
-			 ECERT_ERR_ENCODING);
+	                 ECERT_ERR_ENCODING);
 	ecert_free(text);
 	/* the same bits, multibase base58btc instead of base64url */
 	assert_int_equal(ecert_multibase58_encode(junk, sizeof(junk), &b58), ECERT_OK);
 	assert_int_equal(ecert_statuslist_decode_list((const char *)b58.data, b58.len, &sl, &err),
-			 ECERT_ERR_ENCODING);
+	                 ECERT_ERR_ENCODING);
 	ecert_buf_free(&b58);
 	ecert_buf_free(&enc);
 
 	/* zlib (RFC 1950) instead of GZIP */
 	gzip_encoded(ECERT_STATUSLIST_MIN_BITS / 8, zero, NULL, 0, MAX_WBITS, &enc);
 	assert_int_equal(ecert_statuslist_decode_list((const char *)enc.data, enc.len, &sl, &err),
-			 ECERT_ERR_STATUS);
+	                 ECERT_ERR_STATUS);
 	ecert_buf_free(&enc);
 	/* data after the GZIP member */
-	gzip_encoded(ECERT_STATUSLIST_MIN_BITS / 8, zero, junk, sizeof(junk), 16 + MAX_WBITS,
-		     &enc);
+	gzip_encoded(ECERT_STATUSLIST_MIN_BITS / 8, zero, junk, sizeof(junk), 16 + MAX_WBITS, &enc);
 	assert_int_equal(ecert_statuslist_decode_list((const char *)enc.data, enc.len, &sl, &err),
-			 ECERT_ERR_STATUS);
+	                 ECERT_ERR_STATUS);
 	assert_non_null(strstr(err.msg, "after"));
 	ecert_buf_free(&enc);
 	/* cut short: drop the last 8 base64url characters (the CRC and length) */
 	gzip_encoded(ECERT_STATUSLIST_MIN_BITS / 8, zero, NULL, 0, 16 + MAX_WBITS, &enc);
-	assert_int_equal(ecert_statuslist_decode_list((const char *)enc.data, enc.len - 8, &sl,
-						      &err),
-			 ECERT_ERR_STATUS);
+	assert_int_equal(
+	    ecert_statuslist_decode_list((const char *)enc.data, enc.len - 8, &sl, &err),
+	    ECERT_ERR_STATUS);
 	ecert_buf_free(&enc);
 	/* not compressed at all */
 	assert_int_equal(ecert_multibase64url_encode(junk, sizeof(junk), &enc), ECERT_OK);
 	assert_int_equal(ecert_statuslist_decode_list((const char *)enc.data, enc.len, &sl, &err),
-			 ECERT_ERR_STATUS);
+	                 ECERT_ERR_STATUS);
 	ecert_buf_free(&enc);
 	assert_null(sl);
 }
@@ -465,35 +463,31 @@ static void test_ids(void **state)
 	assert_string_equal(kid, KID);
 	/* 'I' and 'O' are not in the USCC alphabet; lower case neither; 17 characters */
 	assert_int_equal(ecert_statuslist_make_id("91220101MA17XY2K3I", KID, id, &err),
-			 ECERT_ERR_ARG);
+	                 ECERT_ERR_ARG);
 	assert_int_equal(ecert_statuslist_make_id("91220101ma17xy2k3b", KID, id, &err),
-			 ECERT_ERR_ARG);
+	                 ECERT_ERR_ARG);
 	assert_int_equal(ecert_statuslist_make_id("91220101MA17XY2K3", KID, id, &err),
-			 ECERT_ERR_ARG);
+	                 ECERT_ERR_ARG);
 	assert_int_equal(ecert_statuslist_make_id("urn:uscc:", KID, id, &err), ECERT_ERR_ARG);
 	assert_int_equal(ecert_statuslist_make_id(USCC, "short", id, &err), ECERT_ERR_ARG);
 	assert_int_equal(ecert_statuslist_make_id(USCC, "AbCdEfGh+/1", id, &err), ECERT_ERR_ARG);
-	assert_int_equal(ecert_statuslist_parse_id("urn:ecert:status:" USCC ":" KID "x", uscc,
-						   kid, &err),
-			 ECERT_ERR_STATUS);
-	assert_int_equal(ecert_statuslist_parse_id("https://example.com/status/3", uscc, kid,
-						   &err),
-			 ECERT_ERR_STATUS);
-	assert_int_equal(ecert_statuslist_parse_id("urn:ecert:status:" USCC "-" KID, uscc, kid,
-						   &err),
-			 ECERT_ERR_STATUS);
+	assert_int_equal(
+	    ecert_statuslist_parse_id("urn:ecert:status:" USCC ":" KID "x", uscc, kid, &err),
+	    ECERT_ERR_STATUS);
+	assert_int_equal(ecert_statuslist_parse_id("https://example.com/status/3", uscc, kid, &err),
+	                 ECERT_ERR_STATUS);
+	assert_int_equal(
+	    ecert_statuslist_parse_id("urn:ecert:status:" USCC "-" KID, uscc, kid, &err),
+	    ECERT_ERR_STATUS);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bits),
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_minimum_size),
-		cmocka_unit_test(test_gzip_bomb),
-		cmocka_unit_test(test_bad_encodings),
-		cmocka_unit_test(test_credential_shape),
-		cmocka_unit_test(test_ids),
+	    cmocka_unit_test(test_bits),          cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_minimum_size),  cmocka_unit_test(test_gzip_bomb),
+	    cmocka_unit_test(test_bad_encodings), cmocka_unit_test(test_credential_shape),
+	    cmocka_unit_test(test_ids),
 	};
 	ecert_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);

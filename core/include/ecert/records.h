@@ -65,20 +65,20 @@ struct ecert_records;
  * ECERT_ERR_ENCODING, ECERT_ERR_SCHEMA (empty input, bad CSV header), ECERT_ERR_INVALID,
  * ECERT_ERR_JSON_SYNTAX, ECERT_ERR_JSON_SIZE, ECERT_ERR_NOMEM; err->where names the line. */
 int ecert_records_open(const char *path, enum ecert_records_format format,
-		       enum ecert_records_encoding encoding, struct ecert_records **out,
-		       struct ecert_error *err);
+                       enum ecert_records_encoding encoding, struct ecert_records **out,
+                       struct ecert_error *err);
 
 /* The same over `len` bytes in memory, which must stay valid until the reader is closed.
  * `name` (may be NULL) is used for the extension when format is AUTO. */
 int ecert_records_open_mem(const void *data, size_t len, const char *name,
-			   enum ecert_records_format format, enum ecert_records_encoding encoding,
-			   struct ecert_records **out, struct ecert_error *err);
+                           enum ecert_records_format format, enum ecert_records_encoding encoding,
+                           struct ecert_records **out, struct ecert_error *err);
 
 /* The next record: ECERT_OK with *record a new object (caller frees) and *line its first
  * line, or ECERT_OK with *record NULL at the end of the input. On error *record is left
  * untouched; see the header comment for which errors let the caller go on. */
 int ecert_records_next(struct ecert_records *r, cJSON **record, unsigned long *line,
-		       struct ecert_error *err);
+                       struct ecert_error *err);
 
 /* 1 after a fatal error (the reader cannot go on), else 0. */
 int ecert_records_fatal(const struct ecert_records *r);
@@ -96,8 +96,8 @@ const char *ecert_records_field_name(const char *label);
 /* Command-line names: "auto", "json", "ndjson" (or "jsonl"), "csv"; "auto", "utf-8" (or
  * "utf8"), "gb18030" (or "gbk", a subset). ECERT_ERR_ARG for anything else. */
 int ecert_records_format_parse(const char *name, enum ecert_records_format *out,
-			       struct ecert_error *err);
+                               struct ecert_error *err);
 int ecert_records_encoding_parse(const char *name, enum ecert_records_encoding *out,
-				 struct ecert_error *err);
+                                 struct ecert_error *err);
 
 #endif

@@ -32,8 +32,15 @@
  * ecert_register_close (NULL is fine). Entries are plain structs filled by the library;
  * out-parameters are set only on success.
  *
- * Thread safety: a handle holds one SQLite connection and a mutex; every function takes
- * the mutex, so one handle may be shared by several threads (calls are serialised).
+ * Batches: each call above is one transaction, made durable (fsync) before it returns —
+ * two per certificate. To issue many certificates, group steps (a) and (c) of K records
+ * each in ecert_register_batch_begin/_end: one transaction, one fsync per group. The
+ * protocol is unchanged: files are written only after the batch holding their
+ * reservations has ended with commit, and a crash before a batch ends undoes all of it.
+ *
+ * Thread safety: a handle holds one SQLite connection and a recursive mutex; every
+ * function takes the mutex, so one handle may be shared by several threads (calls are
+ * serialised). A batch holds the mutex from _begin to _end: other threads wait.
  * Iteration callbacks run with the mutex held and must not call back into the same handle.
  * Several processes may use the same file: writers take the lock with BEGIN IMMEDIATE and
  * wait up to ECERT_REGISTER_BUSY_MS for each other. */
@@ -42,17 +49,18 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <cjson/cJSON.h>
 #include "ecert/error.h"
 
 #define ECERT_REGISTER_DEFAULT_NAME "ecert-register.db"
-#define ECERT_REGISTER_NUMBER_MAX 64   /* certificate number, bytes */
-#define ECERT_REGISTER_KIND_MAX 16     /* "title", "skill" */
-#define ECERT_REGISTER_DIGEST_MAX 128  /* holder digest "sm3:<salt>:<hex>" */
-#define ECERT_REGISTER_HASH_HEX 64     /* doc_hash / record_hash: lower-case hex of 32 bytes */
-#define ECERT_REGISTER_KID_MAX 16      /* kid, base64url (11 today) */
-#define ECERT_REGISTER_TIME_MAX 40     /* RFC 3339 date-time */
-#define ECERT_REGISTER_REASON_MAX 256  /* revocation reason, bytes of UTF-8 */
-#define ECERT_REGISTER_BUSY_MS 15000   /* wait this long for another writer */
+#define ECERT_REGISTER_NUMBER_MAX 64  /* certificate number, bytes */
+#define ECERT_REGISTER_KIND_MAX 16    /* "title", "skill" */
+#define ECERT_REGISTER_DIGEST_MAX 128 /* holder digest "sm3:<salt>:<hex>" */
+#define ECERT_REGISTER_HASH_HEX 64    /* doc_hash / record_hash: lower-case hex of 32 bytes */
+#define ECERT_REGISTER_KID_MAX 16     /* kid, base64url (11 today) */
+#define ECERT_REGISTER_TIME_MAX 40    /* RFC 3339 date-time */
+#define ECERT_REGISTER_REASON_MAX 256 /* revocation reason, bytes of UTF-8 */
+#define ECERT_REGISTER_BUSY_MS 15000  /* wait this long for another writer */
 #define ECERT_REGISTER_INDEX_MAX ((int64_t)1 << 27) /* 16 MiB bitstring: statuslist.h */
 #define ECERT_REGISTER_SCHEMA_VERSION 1
 
@@ -68,7 +76,7 @@ enum ecert_register_state {
 enum ecert_register_outcome {
 	ECERT_REGISTER_NEW = 1,    /* a new row was reserved: sign and write, then commit */
 	ECERT_REGISTER_RESUME = 2, /* a reserved row of an interrupted run: sign again with the
-				      same index (and holder digest), write, then commit */
+	                              same index (and holder digest), write, then commit */
 	ECERT_REGISTER_DONE = 3    /* already issued from the same record: nothing to do */
 };
 
@@ -78,12 +86,12 @@ struct ecert_register_entry {
 	char number[ECERT_REGISTER_NUMBER_MAX + 1];
 	char kind[ECERT_REGISTER_KIND_MAX + 1];
 	char holder_digest[ECERT_REGISTER_DIGEST_MAX + 1];
-	char doc_hash[ECERT_REGISTER_HASH_HEX + 1];    /* "" while reserved */
+	char doc_hash[ECERT_REGISTER_HASH_HEX + 1]; /* "" while reserved */
 	char record_hash[ECERT_REGISTER_HASH_HEX + 1];
 	char kid[ECERT_REGISTER_KID_MAX + 1];
 	int64_t status_index;
-	char issued_at[ECERT_REGISTER_TIME_MAX + 1];   /* "" while reserved */
-	char revoked_at[ECERT_REGISTER_TIME_MAX + 1];  /* "" unless revoked */
+	char issued_at[ECERT_REGISTER_TIME_MAX + 1];  /* "" while reserved */
+	char revoked_at[ECERT_REGISTER_TIME_MAX + 1]; /* "" unless revoked */
 	char revoke_reason[ECERT_REGISTER_REASON_MAX + 1];
 	enum ecert_register_state state;
 	int revoked; /* 1 if revoked_at is set */
@@ -108,7 +116,7 @@ struct ecert_register_request {
  * database, corrupt, not an ecert register, newer schema, locked), ECERT_ERR_NOMEM.
  * err->where is the path. */
 int ecert_register_open(const char *path, int flags, struct ecert_register **out,
-			struct ecert_error *err);
+                        struct ecert_error *err);
 
 /* Close the connection (checkpointing the WAL) and free the handle. NULL is fine. */
 void ecert_register_close(struct ecert_register *reg);
@@ -119,49 +127,68 @@ void ecert_register_close(struct ecert_register *reg);
  * reserved under another kid; err->where is the number), ECERT_ERR_DB (SQLite failure,
  * or the kid's ECERT_REGISTER_INDEX_MAX indexes are used up). */
 int ecert_register_reserve(struct ecert_register *reg, const struct ecert_register_request *req,
-			   struct ecert_register_entry *entry, enum ecert_register_outcome *outcome,
-			   struct ecert_error *err);
+                           struct ecert_register_entry *entry, enum ecert_register_outcome *outcome,
+                           struct ecert_error *err);
 
 /* Step (c): mark `number` issued with doc_hash (lower-case hex of SM3 over the signed
  * document's JCS form) and issued_at (RFC 3339; NULL = now, UTC). Committing again with
  * the same doc_hash is a no-op. Errors: ECERT_ERR_ARG (bad hash/time), ECERT_ERR_INVALID
  * (unknown number), ECERT_ERR_EXISTS (already issued with another doc_hash), ECERT_ERR_DB. */
 int ecert_register_commit(struct ecert_register *reg, const char *number, const char *doc_hash,
-			  const char *issued_at, struct ecert_error *err);
+                          const char *issued_at, struct ecert_error *err);
+
+/* Open a batch on this handle and thread: BEGIN IMMEDIATE, then every reserve, commit
+ * or revoke call of this thread is a savepoint inside it (a failing call undoes only
+ * itself), until ecert_register_batch_end. Other threads' calls wait for the end.
+ * Errors: ECERT_ERR_ARG (a batch is already open), ECERT_ERR_DB. */
+int ecert_register_batch_begin(struct ecert_register *reg, struct ecert_error *err);
+
+/* End the batch: commit (durably) if `commit`, else roll everything in it back. If the
+ * commit fails, everything in the batch is rolled back and the error returned: the
+ * caller must treat the batch's reservations and commits as not made. Must be called by
+ * the thread that began it. Errors: ECERT_ERR_ARG (no batch open), ECERT_ERR_DB. */
+int ecert_register_batch_end(struct ecert_register *reg, int commit, struct ecert_error *err);
 
 /* Revoke `number` with a reason (non-empty, at most ECERT_REGISTER_REASON_MAX bytes) at
  * revoked_at (RFC 3339; NULL = now, UTC). A reserved row may be revoked too (its files
  * may exist). Errors: ECERT_ERR_ARG, ECERT_ERR_INVALID (unknown number),
  * ECERT_ERR_REVOKED (already revoked), ECERT_ERR_DB. err->where is the number. */
 int ecert_register_revoke(struct ecert_register *reg, const char *number, const char *reason,
-			  const char *revoked_at, struct ecert_error *err);
+                          const char *revoked_at, struct ecert_error *err);
 
 /* Look up `number`: *found = 1 and *entry filled, or *found = 0. Errors: ECERT_ERR_ARG,
  * ECERT_ERR_DB. */
 int ecert_register_lookup(struct ecert_register *reg, const char *number,
-			  struct ecert_register_entry *entry, int *found, struct ecert_error *err);
+                          struct ecert_register_entry *entry, int *found, struct ecert_error *err);
 
 /* Call fn(ctx, index) for every revoked status index of `kid`, in increasing order. A
  * non-zero return from fn stops the walk and is returned. Errors: ECERT_ERR_ARG,
  * ECERT_ERR_DB. */
 int ecert_register_foreach_revoked(struct ecert_register *reg, const char *kid,
-				   int (*fn)(void *ctx, int64_t status_index), void *ctx,
-				   struct ecert_error *err);
+                                   int (*fn)(void *ctx, int64_t status_index), void *ctx,
+                                   struct ecert_error *err);
 
 /* Call fn(ctx, entry) for every row (kid NULL) or every row of `kid`, ordered by kid then
  * status index. A non-zero return from fn stops the walk and is returned. */
 int ecert_register_foreach(struct ecert_register *reg, const char *kid,
-			   int (*fn)(void *ctx, const struct ecert_register_entry *entry),
-			   void *ctx, struct ecert_error *err);
+                           int (*fn)(void *ctx, const struct ecert_register_entry *entry),
+                           void *ctx, struct ecert_error *err);
 
 /* Number of rows (kid NULL: all kids). */
 int ecert_register_count(struct ecert_register *reg, const char *kid, int64_t *count,
-			 struct ecert_error *err);
+                         struct ecert_error *err);
 
 /* One past the highest status index of `kid` (0 if it has none): the number of bits a
  * status list of that kid must at least hold. */
 int ecert_register_index_end(struct ecert_register *reg, const char *kid, int64_t *end,
-			     struct ecert_error *err);
+                             struct ecert_error *err);
+
+/* Lower-case hex of SM3 over the JCS form (RFC 8785) of `value`: the record_hash of a
+ * record as the reader gave it (records.h: trimmed CSV cells, empty cells left out), and
+ * the doc_hash of a signed certificate. Errors: those of ecert_jcs_serialize,
+ * ECERT_ERR_CRYPTO, ECERT_ERR_UNSUPPORTED (no SM3), ECERT_ERR_NOMEM. Thread-safe. */
+int ecert_register_hash_json(const cJSON *value, char out[ECERT_REGISTER_HASH_HEX + 1],
+                             struct ecert_error *err);
 
 /* SQLite's quick_check over the whole file (O(size)): ECERT_ERR_DB naming the first
  * problem if the file is damaged. */

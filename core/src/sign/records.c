@@ -26,51 +26,66 @@ static const struct {
 	const char *label;
 	const char *field;
 } column_table[] = {
-	{"类别", "kind"},
-	{"证书编号", "certificateNumber"},
-	{"姓名", "name"},
-	{"身份证号", "idNumber"},
-	{"身份证号码", "idNumber"},
-	{"证件号码", "idNumber"},
-	{"公民身份号码", "idNumber"},
-	{"性别", "gender"},
-	{"工作单位", "employer"},
-	{"单位名称", "employer"},
-	{"系列", "series"},
-	{"职称系列", "series"},
-	{"专业", "specialty"},
-	{"级别", "level"},
-	{"职称级别", "level"},
-	{"等级", "level"},
-	{"技能等级", "level"},
-	{"资格名称", "titleName"},
-	{"职称名称", "titleName"},
-	{"取得资格时间", "qualifiedOn"},
-	{"通过时间", "qualifiedOn"},
-	{"批准文号", "approvalDocument"},
-	{"取得方式", "evaluationMethod"},
-	{"评价方式", "evaluationMethod"},
-	{"职业编码", "occupationCode"},
-	{"职业代码", "occupationCode"},
-	{"职业名称", "occupation"},
-	{"职业（工种）", "occupation"},
-	{"工种", "occupation"},
-	{"等级名称", "levelName"},
-	{"发证日期", "certifiedOn"},
-	{"证书类型", "certificateKind"},
-	{"有效期起", "validFrom"},
-	{"有效期至", "validUntil"},
-	{"电子证照标识", "licenseId"},
+    {"类别", "kind"},
+    {"证书编号", "certificateNumber"},
+    {"姓名", "name"},
+    {"身份证号", "idNumber"},
+    {"身份证号码", "idNumber"},
+    {"证件号码", "idNumber"},
+    {"公民身份号码", "idNumber"},
+    {"性别", "gender"},
+    {"工作单位", "employer"},
+    {"单位名称", "employer"},
+    {"系列", "series"},
+    {"职称系列", "series"},
+    {"专业", "specialty"},
+    {"级别", "level"},
+    {"职称级别", "level"},
+    {"等级", "level"},
+    {"技能等级", "level"},
+    {"资格名称", "titleName"},
+    {"职称名称", "titleName"},
+    {"取得资格时间", "qualifiedOn"},
+    {"通过时间", "qualifiedOn"},
+    {"批准文号", "approvalDocument"},
+    {"取得方式", "evaluationMethod"},
+    {"评价方式", "evaluationMethod"},
+    {"职业编码", "occupationCode"},
+    {"职业代码", "occupationCode"},
+    {"职业名称", "occupation"},
+    {"职业（工种）", "occupation"},
+    {"工种", "occupation"},
+    {"等级名称", "levelName"},
+    {"发证日期", "certifiedOn"},
+    {"证书类型", "certificateKind"},
+    {"有效期起", "validFrom"},
+    {"有效期至", "validUntil"},
+    {"电子证照标识", "licenseId"},
 };
 
 /* The record fields a CSV column may name (pathway is an object: JSON input only). */
 static const char *const field_names[] = {
-	"kind",           "certificateNumber", "name",       "idNumber",
-	"gender",         "employer",          "series",     "specialty",
-	"level",          "titleName",         "qualifiedOn", "approvalDocument",
-	"evaluationMethod", "occupationCode",  "occupation", "levelName",
-	"certifiedOn",    "certificateKind",   "validFrom",  "validUntil",
-	"licenseId",
+    "kind",
+    "certificateNumber",
+    "name",
+    "idNumber",
+    "gender",
+    "employer",
+    "series",
+    "specialty",
+    "level",
+    "titleName",
+    "qualifiedOn",
+    "approvalDocument",
+    "evaluationMethod",
+    "occupationCode",
+    "occupation",
+    "levelName",
+    "certifiedOn",
+    "certificateKind",
+    "validFrom",
+    "validUntil",
+    "licenseId",
 };
 
 enum js_state {
@@ -87,12 +102,12 @@ struct csv_row {
 	struct ecert_buf data;
 	size_t off[ECERT_RECORDS_COLUMNS_MAX];
 	size_t len[ECERT_RECORDS_COLUMNS_MAX];
-	size_t n;              /* cells stored */
-	size_t seen;           /* cells in the row */
-	unsigned long line;    /* the row starts here */
-	int bad;               /* a problem was found; the row is read to its end and refused */
+	size_t n;           /* cells stored */
+	size_t seen;        /* cells in the row */
+	unsigned long line; /* the row starts here */
+	int bad;            /* a problem was found; the row is read to its end and refused */
 	unsigned long bad_line;
-	long bad_col;          /* cell index of the problem, or -1 for the row */
+	long bad_col; /* cell index of the problem, or -1 for the row */
 	int bad_code;
 	char bad_msg[ECERT_ERR_MSG_MAX];
 };
@@ -112,10 +127,11 @@ struct ecert_records {
 	int raw_eof;
 	unsigned char *txt;
 	size_t txt_len, txt_pos;
-	int at_start;            /* nothing decoded yet: a byte-order mark may come */
-	unsigned long dec_line;  /* line at the end of the decoded text */
-	unsigned long line;      /* line of the next unread character */
-	int pending;             /* decoding stopped: pending_err waits at the end of txt */
+	int at_start;           /* nothing decoded yet: a byte-order mark may come */
+	unsigned long dec_line; /* line at the end of the decoded text */
+	unsigned long line;     /* line of the next unread character */
+	unsigned long col;      /* its column, in characters */
+	int pending;            /* decoding stopped: pending_err waits at the end of txt */
 	struct ecert_error pending_err;
 	int fatal;
 	struct ecert_error fatal_err;
@@ -126,15 +142,15 @@ struct ecert_records {
 	char *labels[ECERT_RECORDS_COLUMNS_MAX];
 	struct csv_row row;
 	enum js_state js;
-	struct ecert_buf rec;      /* text of a JSON record */
-	int have_first;            /* NDJSON: the first record was read while detecting */
-	unsigned long rec_line;
+	struct ecert_buf rec;            /* text of a JSON record */
+	int have_first;                  /* NDJSON: the first record was read while detecting */
+	unsigned long rec_line, rec_col; /* where the JSON record starts */
 };
 
 static void vset(struct ecert_error *err, unsigned long line, const char *col, int code,
-		 const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+                 const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 static void vset(struct ecert_error *err, unsigned long line, const char *col, int code,
-		 const char *fmt, va_list ap)
+                 const char *fmt, va_list ap)
 {
 	char msg[ECERT_ERR_MSG_MAX];
 
@@ -148,9 +164,9 @@ static void vset(struct ecert_error *err, unsigned long line, const char *col, i
 
 /* An error of one record: the reader can go on. */
 static int rec_fail(struct ecert_error *err, unsigned long line, const char *col, int code,
-		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 static int rec_fail(struct ecert_error *err, unsigned long line, const char *col, int code,
-		    const char *fmt, ...)
+                    const char *fmt, ...)
 {
 	va_list ap;
 
@@ -162,10 +178,10 @@ static int rec_fail(struct ecert_error *err, unsigned long line, const char *col
 
 /* An error of the stream: the reader stops here for good. */
 static int fatal(struct ecert_records *r, struct ecert_error *err, unsigned long line,
-		 const char *col, int code, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+                 const char *col, int code, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 static int fatal(struct ecert_records *r, struct ecert_error *err, unsigned long line,
-		 const char *col, int code, const char *fmt, ...)
+                 const char *col, int code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -269,7 +285,7 @@ static int raw_read(struct ecert_records *r, struct ecert_error *err)
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return fatal(r, err, r->dec_line, NULL, ECERT_ERR_IO, "read failed: %s",
-			     strerror(errno));
+		             strerror(errno));
 	if (n == 0)
 		r->raw_eof = 1;
 	r->raw_len += (size_t)n;
@@ -277,7 +293,7 @@ static int raw_read(struct ecert_records *r, struct ecert_error *err)
 }
 
 static void set_pending(struct ecert_records *r, unsigned long line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static void set_pending(struct ecert_records *r, unsigned long line, const char *fmt, ...)
 {
 	va_list ap;
@@ -334,11 +350,12 @@ static void decode(struct ecert_records *r)
 	}
 	r->dec_line += count_lines(r->txt, produced);
 	if (bad == 1)
-		set_pending(r, r->dec_line, "invalid %s byte 0x%02X (is the file in another encoding?)",
-			    r->encoding == ECERT_RECORDS_UTF8 ? "UTF-8" : "GB18030", badbyte);
+		set_pending(r, r->dec_line,
+		            "invalid %s byte 0x%02X (is the file in another encoding?)",
+		            r->encoding == ECERT_RECORDS_UTF8 ? "UTF-8" : "GB18030", badbyte);
 	else if (bad == 2)
 		set_pending(r, r->dec_line, "the input ends inside a %s character",
-			    r->encoding == ECERT_RECORDS_UTF8 ? "UTF-8" : "GB18030");
+		            r->encoding == ECERT_RECORDS_UTF8 ? "UTF-8" : "GB18030");
 	else if (bad == 3)
 		set_pending(r, r->dec_line, "a NUL byte in the text");
 	r->txt_pos = 0;
@@ -395,9 +412,14 @@ static int peek(struct ecert_records *r, int *c, struct ecert_error *err)
 /* Consume the character peek() returned. */
 static void advance(struct ecert_records *r)
 {
-	if (r->txt[r->txt_pos] == '\n')
+	unsigned char c = r->txt[r->txt_pos++];
+
+	if (c == '\n') {
 		r->line++;
-	r->txt_pos++;
+		r->col = 1;
+	} else if ((c & 0xC0) != 0x80) {
+		r->col++;
+	}
 }
 
 static int get(struct ecert_records *r, int *c, struct ecert_error *err)
@@ -415,12 +437,12 @@ static int get(struct ecert_records *r, int *c, struct ecert_error *err)
 static size_t space_at(const unsigned char *s, size_t n)
 {
 	if (n >= 1 && (s[0] == ' ' || s[0] == '\t' || s[0] == '\r' || s[0] == '\n' ||
-		       s[0] == '\v' || s[0] == '\f'))
+	               s[0] == '\v' || s[0] == '\f'))
 		return 1;
 	if (n >= 2 && s[0] == 0xC2 && s[1] == 0xA0)
 		return 2;
 	if (n >= 3 && ((s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) ||
-		       (s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)))
+	               (s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)))
 		return 3;
 	return 0;
 }
@@ -454,9 +476,9 @@ static char *cell(struct csv_row *row, size_t i, size_t *len)
 }
 
 static void row_problem(struct csv_row *row, unsigned long line, long col, int code,
-			const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 static void row_problem(struct csv_row *row, unsigned long line, long col, int code,
-			const char *fmt, ...)
+                        const char *fmt, ...)
 {
 	va_list ap;
 
@@ -473,7 +495,7 @@ static void row_problem(struct csv_row *row, unsigned long line, long col, int c
 
 /* Store one character of cell `col`; *flen counts its bytes. */
 static int put(struct ecert_records *r, long col, unsigned long fline, size_t *flen, int c,
-	       struct ecert_error *err)
+               struct ecert_error *err)
 {
 	struct csv_row *row = &r->row;
 
@@ -481,12 +503,12 @@ static int put(struct ecert_records *r, long col, unsigned long fline, size_t *f
 		return ECERT_OK;
 	if (*flen >= ECERT_RECORDS_FIELD_MAX) {
 		row_problem(row, fline, col, ECERT_ERR_JSON_SIZE, "cell longer than %zu bytes",
-			    ECERT_RECORDS_FIELD_MAX);
+		            ECERT_RECORDS_FIELD_MAX);
 		return ECERT_OK;
 	}
 	if (row->data.len + 1 >= ECERT_RECORDS_RECORD_MAX) {
 		row_problem(row, row->line, -1, ECERT_ERR_JSON_SIZE, "row longer than %zu bytes",
-			    ECERT_RECORDS_RECORD_MAX);
+		            ECERT_RECORDS_RECORD_MAX);
 		return ECERT_OK;
 	}
 	if (ecert_buf_putc(&row->data, c) != ECERT_OK)
@@ -520,7 +542,7 @@ static int csv_read_row(struct ecert_records *r, int *got, struct ecert_error *e
 
 		if (row->seen > ECERT_RECORDS_COLUMNS_MAX)
 			row_problem(row, row->line, -1, ECERT_ERR_SCHEMA, "more than %d columns",
-				    ECERT_RECORDS_COLUMNS_MAX);
+			            ECERT_RECORDS_COLUMNS_MAX);
 		/* blanks before an opening quote are allowed (and trimmed anyway) */
 		while ((rc = peek(r, &c, err)) == ECERT_OK && (c == ' ' || c == '\t')) {
 			advance(r);
@@ -539,8 +561,8 @@ static int csv_read_row(struct ecert_records *r, int *got, struct ecert_error *e
 					return rc;
 				if (c < 0)
 					return fatal(r, err, fline, NULL, ECERT_ERR_INVALID,
-						     "a quoted cell opened on this line is never "
-						     "closed");
+					             "a quoted cell opened on this line is never "
+					             "closed");
 				if (c == '"') {
 					if ((rc = peek(r, &c, err)) != ECERT_OK)
 						return rc;
@@ -572,11 +594,11 @@ static int csv_read_row(struct ecert_records *r, int *got, struct ecert_error *e
 			}
 			if (quoted)
 				row_problem(row, r->line, col, ECERT_ERR_INVALID,
-					    "text after the closing quote of a quoted cell");
+				            "text after the closing quote of a quoted cell");
 			else if (c == '"')
 				row_problem(row, r->line, col, ECERT_ERR_INVALID,
-					    "a quote inside an unquoted cell (quote the whole "
-					    "cell and double the quote)");
+				            "a quote inside an unquoted cell (quote the whole "
+				            "cell and double the quote)");
 			if ((rc = put(r, col, fline, &flen, c, err)) != ECERT_OK)
 				return rc;
 		}
@@ -633,12 +655,12 @@ static int csv_header(struct ecert_records *r, struct ecert_error *err)
 			return rc;
 		if (!got)
 			return fatal(r, err, r->line, NULL, ECERT_ERR_SCHEMA,
-				     "no header row: the input is empty");
+			             "no header row: the input is empty");
 	} while (row_blank(row));
 	if (row->bad) {
 		snprintf(num, sizeof(num), "%ld", row->bad_col + 1);
 		return fatal(r, err, row->bad_line, row->bad_col >= 0 ? num : NULL, row->bad_code,
-			     "header row: %s", row->bad_msg);
+		             "header row: %s", row->bad_msg);
 	}
 	r->ncols = row->n;
 	for (size_t i = 0; i < row->n; i++) {
@@ -654,13 +676,13 @@ static int csv_header(struct ecert_records *r, struct ecert_error *err)
 		r->names[i] = ecert_records_field_name(label);
 		if (!r->names[i])
 			return fatal(r, err, row->line, r->labels[i], ECERT_ERR_SCHEMA,
-				     "not a record field: use the field names (e.g. idNumber) or "
-				     "the Chinese labels of the column table (e.g. 身份证号)");
+			             "not a record field: use the field names (e.g. idNumber) or "
+			             "the Chinese labels of the column table (e.g. 身份证号)");
 		for (size_t j = 0; j < i; j++)
 			if (r->names[j] && strcmp(r->names[j], r->names[i]) == 0)
 				return fatal(r, err, row->line, r->labels[i], ECERT_ERR_SCHEMA,
-					     "names the same field (%s) as column %s", r->names[i],
-					     r->labels[j]);
+				             "names the same field (%s) as column %s", r->names[i],
+				             r->labels[j]);
 	}
 	for (size_t i = 0; i < r->ncols; i++)
 		if (r->names[i])
@@ -669,7 +691,7 @@ static int csv_header(struct ecert_records *r, struct ecert_error *err)
 }
 
 static int csv_next(struct ecert_records *r, cJSON **record, unsigned long *line,
-		    struct ecert_error *err)
+                    struct ecert_error *err)
 {
 	struct csv_row *row = &r->row;
 	cJSON *obj = NULL;
@@ -688,10 +710,10 @@ static int csv_next(struct ecert_records *r, cJSON **record, unsigned long *line
 	}
 	if (row->bad)
 		return rec_fail(err, row->bad_line, col_label(r, row->bad_col, num), row->bad_code,
-				"%s", row->bad_msg);
+		                "%s", row->bad_msg);
 	if (row->n != r->ncols)
 		return rec_fail(err, row->line, NULL, ECERT_ERR_SCHEMA,
-				"%zu cells, but the header row has %zu columns", row->n, r->ncols);
+		                "%zu cells, but the header row has %zu columns", row->n, r->ncols);
 	if (!(obj = cJSON_CreateObject()))
 		return nomem(r, err);
 	for (size_t i = 0; i < row->n; i++) {
@@ -703,7 +725,7 @@ static int csv_next(struct ecert_records *r, cJSON **record, unsigned long *line
 		if (!r->names[i]) {
 			cJSON_Delete(obj);
 			return rec_fail(err, row->line, col_label(r, (long)i, num),
-					ECERT_ERR_SCHEMA, "a value in a column without a header");
+			                ECERT_ERR_SCHEMA, "a value in a column without a header");
 		}
 		if (!cJSON_AddStringToObject(obj, r->names[i], v)) {
 			cJSON_Delete(obj);
@@ -736,8 +758,8 @@ static int rec_put(struct ecert_records *r, int c, struct ecert_error *err)
 {
 	if (r->rec.len >= ECERT_RECORDS_RECORD_MAX)
 		return fatal(r, err, r->rec_line, NULL, ECERT_ERR_JSON_SIZE,
-			     "the record starting on this line is larger than %zu bytes",
-			     ECERT_RECORDS_RECORD_MAX);
+		             "the record starting on this line is larger than %zu bytes",
+		             ECERT_RECORDS_RECORD_MAX);
 	if (ecert_buf_putc(&r->rec, c) != ECERT_OK)
 		return nomem(r, err);
 	return ECERT_OK;
@@ -753,12 +775,13 @@ static int scan_value(struct ecert_records *r, struct ecert_error *err)
 	if ((rc = skip_ws(r, &c, err)) != ECERT_OK)
 		return rc;
 	r->rec_line = r->line;
+	r->rec_col = r->col;
 	if (c < 0)
 		return fatal(r, err, r->line, NULL, ECERT_ERR_JSON_SYNTAX,
-			     "the input ends where a record was expected");
+		             "the input ends where a record was expected");
 	if (c == ',' || c == ']' || c == '}' || c == ':')
 		return fatal(r, err, r->line, NULL, ECERT_ERR_JSON_SYNTAX,
-			     "'%c' where a record was expected", c);
+		             "'%c' where a record was expected", c);
 	if (c != '{' && c != '[' && c != '"') {
 		/* a bare scalar: up to the next delimiter */
 		while ((rc = peek(r, &c, err)) == ECERT_OK && c >= 0 && !is_ws(c) && c != ',' &&
@@ -774,7 +797,7 @@ static int scan_value(struct ecert_records *r, struct ecert_error *err)
 			return rc;
 		if (c < 0)
 			return fatal(r, err, r->rec_line, NULL, ECERT_ERR_JSON_SYNTAX,
-				     "the record starting on this line is never closed");
+			             "the record starting on this line is never closed");
 		if ((rc = rec_put(r, c, err)) != ECERT_OK)
 			return rc;
 		if (in_str) {
@@ -800,7 +823,7 @@ static int scan_value(struct ecert_records *r, struct ecert_error *err)
 
 /* Parse r->rec (starting on `line`) into a record object. Errors are the record's. */
 static int parse_record(struct ecert_records *r, unsigned long line, cJSON **record,
-			unsigned long *line_out, struct ecert_error *err)
+                        unsigned long *line_out, struct ecert_error *err)
 {
 	struct ecert_json_limits lim = {ECERT_RECORDS_RECORD_MAX, 0};
 	cJSON *v = NULL;
@@ -808,14 +831,23 @@ static int parse_record(struct ecert_records *r, unsigned long line, cJSON **rec
 
 	rc = ecert_json_parse((const char *)r->rec.data, r->rec.len, &lim, &v, err);
 	if (rc != ECERT_OK) {
+		size_t l, c;
+
 		if (rc == ECERT_ERR_NOMEM)
 			r->fatal = 1;
-		ecert_error_prefix(err, "line %lu", line);
+		/* json.c counts from the record's first byte: make it the input's line/column */
+		if (err && sscanf(err->where, "line %zu, column %zu", &l, &c) == 2 && l > 0)
+			ecert_error_where(err, "line %lu, column %lu", line + (unsigned long)l - 1,
+			                  l == 1 ? r->rec_col + (unsigned long)c - 1
+			                         : (unsigned long)c);
+		else
+			ecert_error_prefix(err, "line %lu", line);
 		return rc;
 	}
 	if (!cJSON_IsObject(v)) {
 		cJSON_Delete(v);
-		return rec_fail(err, line, NULL, ECERT_ERR_SCHEMA, "a record must be a JSON object");
+		return rec_fail(err, line, NULL, ECERT_ERR_SCHEMA,
+		                "a record must be a JSON object");
 	}
 	*record = v;
 	*line_out = line;
@@ -823,7 +855,7 @@ static int parse_record(struct ecert_records *r, unsigned long line, cJSON **rec
 }
 
 static int ndjson_next(struct ecert_records *r, cJSON **record, unsigned long *line,
-		       struct ecert_error *err)
+                       struct ecert_error *err)
 {
 	int c, rc;
 
@@ -842,6 +874,7 @@ static int ndjson_next(struct ecert_records *r, cJSON **record, unsigned long *l
 			return ECERT_OK;
 		}
 		start = r->line;
+		r->rec_col = 1;
 		r->rec.len = 0;
 		for (;;) {
 			if ((rc = get(r, &c, err)) != ECERT_OK)
@@ -859,13 +892,13 @@ static int ndjson_next(struct ecert_records *r, cJSON **record, unsigned long *l
 			continue;
 		if (too_long)
 			return rec_fail(err, start, NULL, ECERT_ERR_JSON_SIZE,
-					"line longer than %zu bytes", ECERT_RECORDS_RECORD_MAX);
+			                "line longer than %zu bytes", ECERT_RECORDS_RECORD_MAX);
 		return parse_record(r, start, record, line, err);
 	}
 }
 
 static int json_next(struct ecert_records *r, cJSON **record, unsigned long *line,
-		     struct ecert_error *err)
+                     struct ecert_error *err)
 {
 	int c, rc;
 
@@ -881,9 +914,9 @@ static int json_next(struct ecert_records *r, cJSON **record, unsigned long *lin
 			return rc;
 		if (c >= 0)
 			return fatal(r, err, r->line, NULL, ECERT_ERR_JSON_TRAILING,
-				     "more data after the record of line %lu (several records: "
-				     "an array, or NDJSON with one record per line)",
-				     r->rec_line);
+			             "more data after the record of line %lu (several records: "
+			             "an array, or NDJSON with one record per line)",
+			             r->rec_line);
 		r->js = JS_DONE;
 		return parse_record(r, r->rec_line, record, line, err);
 	case JS_ARRAY_NEXT:
@@ -896,16 +929,17 @@ static int json_next(struct ecert_records *r, cJSON **record, unsigned long *lin
 		}
 		if (c < 0)
 			return fatal(r, err, r->line, NULL, ECERT_ERR_JSON_SYNTAX,
-				     "the array of records is never closed");
+			             "the array of records is never closed");
 		if (c != ',')
 			return fatal(r, err, r->line, NULL, ECERT_ERR_JSON_SYNTAX,
-				     "expected ',' or ']' after the record of line %lu", r->rec_line);
+			             "expected ',' or ']' after the record of line %lu",
+			             r->rec_line);
 		advance(r);
 		if ((rc = skip_ws(r, &c, err)) != ECERT_OK)
 			return rc;
 		if (c == ']')
 			return fatal(r, err, r->line, NULL, ECERT_ERR_JSON_SYNTAX,
-				     "a comma before ']' (no record follows it)");
+			             "a comma before ']' (no record follows it)");
 		/* fall through */
 	case JS_ARRAY_FIRST:
 		if ((rc = skip_ws(r, &c, err)) != ECERT_OK)
@@ -924,7 +958,7 @@ static int json_next(struct ecert_records *r, cJSON **record, unsigned long *lin
 			return rc;
 		if (c >= 0)
 			return fatal(r, err, r->line, NULL, ECERT_ERR_JSON_TRAILING,
-				     "data after the array of records");
+			             "data after the array of records");
 		r->js = JS_DONE;
 		/* fall through */
 	case JS_DONE:
@@ -953,7 +987,7 @@ static enum ecert_records_format format_of_name(const char *name)
 
 /* Settle the encoding from the first chunk and set up the decoder. */
 static int setup_encoding(struct ecert_records *r, enum ecert_records_encoding enc,
-			  struct ecert_error *err)
+                          struct ecert_error *err)
 {
 	int rc;
 
@@ -970,7 +1004,7 @@ static int setup_encoding(struct ecert_records *r, enum ecert_records_encoding e
 		} else {
 			(void)utf8_prefix(r->raw, r->raw_len, &stop);
 			enc = (stop == 0 || (stop == 1 && !r->raw_eof)) ? ECERT_RECORDS_UTF8
-									: ECERT_RECORDS_GB18030;
+			                                                : ECERT_RECORDS_GB18030;
 		}
 	}
 	r->encoding = enc;
@@ -978,7 +1012,7 @@ static int setup_encoding(struct ecert_records *r, enum ecert_records_encoding e
 		r->cd = iconv_open("UTF-8", "GB18030");
 		if (r->cd == (iconv_t)-1)
 			return fatal(r, err, 1, NULL, ECERT_ERR_UNSUPPORTED,
-				     "this system's iconv cannot convert GB18030");
+			             "this system's iconv cannot convert GB18030");
 	} else if (enc != ECERT_RECORDS_UTF8) {
 		return ecert_fail(err, ECERT_ERR_ARG, "unknown encoding");
 	}
@@ -986,7 +1020,7 @@ static int setup_encoding(struct ecert_records *r, enum ecert_records_encoding e
 }
 
 static int setup_format(struct ecert_records *r, enum ecert_records_format fmt, const char *name,
-			struct ecert_error *err)
+                        struct ecert_error *err)
 {
 	int c, rc;
 
@@ -1005,7 +1039,7 @@ static int setup_format(struct ecert_records *r, enum ecert_records_format fmt, 
 	if (fmt == ECERT_RECORDS_AUTO) {
 		if (c < 0)
 			return fatal(r, err, r->line, NULL, ECERT_ERR_SCHEMA,
-				     "the input is empty: no records");
+			             "the input is empty: no records");
 		if (c != '[' && c != '{') {
 			r->format = ECERT_RECORDS_CSV;
 			return csv_header(r, err);
@@ -1014,8 +1048,8 @@ static int setup_format(struct ecert_records *r, enum ecert_records_format fmt, 
 			/* NDJSON if the first object ends on its first line, else one object */
 			if ((rc = scan_value(r, err)) != ECERT_OK)
 				return rc;
-			while ((rc = peek(r, &c, err)) == ECERT_OK && (c == ' ' || c == '\t' ||
-								      c == '\r'))
+			while ((rc = peek(r, &c, err)) == ECERT_OK &&
+			       (c == ' ' || c == '\t' || c == '\r'))
 				advance(r);
 			if (rc != ECERT_OK)
 				return rc;
@@ -1038,21 +1072,22 @@ static int setup_format(struct ecert_records *r, enum ecert_records_format fmt, 
 	} else {
 		if (c < 0)
 			return fatal(r, err, r->line, NULL, ECERT_ERR_SCHEMA,
-				     "the input is empty: no records");
+			             "the input is empty: no records");
 		return fatal(r, err, r->line, NULL, ECERT_ERR_JSON_SYNTAX,
-			     "expected a record object or an array of records");
+		             "expected a record object or an array of records");
 	}
 	return ECERT_OK;
 }
 
 static int open_common(struct ecert_records *r, const char *name, enum ecert_records_format fmt,
-		       enum ecert_records_encoding enc, struct ecert_records **out,
-		       struct ecert_error *err)
+                       enum ecert_records_encoding enc, struct ecert_records **out,
+                       struct ecert_error *err)
 {
 	int rc;
 
 	r->cd = (iconv_t)-1;
 	r->line = r->dec_line = 1;
+	r->col = 1;
 	r->at_start = 1;
 	r->js = JS_DONE;
 	if (!(r->txt = ecert_malloc(TXT_CAP))) {
@@ -1071,8 +1106,8 @@ out:
 }
 
 int ecert_records_open(const char *path, enum ecert_records_format format,
-		       enum ecert_records_encoding encoding, struct ecert_records **out,
-		       struct ecert_error *err)
+                       enum ecert_records_encoding encoding, struct ecert_records **out,
+                       struct ecert_error *err)
 {
 	struct ecert_records *r;
 	int is_stdin, rc;
@@ -1096,8 +1131,8 @@ int ecert_records_open(const char *path, enum ecert_records_format format,
 }
 
 int ecert_records_open_mem(const void *data, size_t len, const char *name,
-			   enum ecert_records_format format, enum ecert_records_encoding encoding,
-			   struct ecert_records **out, struct ecert_error *err)
+                           enum ecert_records_format format, enum ecert_records_encoding encoding,
+                           struct ecert_records **out, struct ecert_error *err)
 {
 	struct ecert_records *r;
 
@@ -1114,7 +1149,7 @@ int ecert_records_open_mem(const void *data, size_t len, const char *name,
 }
 
 int ecert_records_next(struct ecert_records *r, cJSON **record, unsigned long *line,
-		       struct ecert_error *err)
+                       struct ecert_error *err)
 {
 	struct ecert_error local;
 	cJSON *rec = NULL;
@@ -1201,16 +1236,16 @@ const char *ecert_records_field_name(const char *label)
 }
 
 int ecert_records_format_parse(const char *name, enum ecert_records_format *out,
-			       struct ecert_error *err)
+                               struct ecert_error *err)
 {
 	static const struct {
 		const char *name;
 		enum ecert_records_format fmt;
 	} tab[] = {{"auto", ECERT_RECORDS_AUTO},
-		   {"json", ECERT_RECORDS_JSON},
-		   {"ndjson", ECERT_RECORDS_NDJSON},
-		   {"jsonl", ECERT_RECORDS_NDJSON},
-		   {"csv", ECERT_RECORDS_CSV}};
+	           {"json", ECERT_RECORDS_JSON},
+	           {"ndjson", ECERT_RECORDS_NDJSON},
+	           {"jsonl", ECERT_RECORDS_NDJSON},
+	           {"csv", ECERT_RECORDS_CSV}};
 
 	for (size_t i = 0; name && i < sizeof(tab) / sizeof(tab[0]); i++) {
 		if (strcasecmp(name, tab[i].name) == 0) {
@@ -1219,20 +1254,20 @@ int ecert_records_format_parse(const char *name, enum ecert_records_format *out,
 		}
 	}
 	return ecert_fail(err, ECERT_ERR_ARG, "unknown input format '%s' (json, ndjson, csv)",
-			  name ? name : "");
+	                  name ? name : "");
 }
 
 int ecert_records_encoding_parse(const char *name, enum ecert_records_encoding *out,
-				 struct ecert_error *err)
+                                 struct ecert_error *err)
 {
 	static const struct {
 		const char *name;
 		enum ecert_records_encoding enc;
 	} tab[] = {{"auto", ECERT_RECORDS_ENC_AUTO},
-		   {"utf-8", ECERT_RECORDS_UTF8},
-		   {"utf8", ECERT_RECORDS_UTF8},
-		   {"gb18030", ECERT_RECORDS_GB18030},
-		   {"gbk", ECERT_RECORDS_GB18030}};
+	           {"utf-8", ECERT_RECORDS_UTF8},
+	           {"utf8", ECERT_RECORDS_UTF8},
+	           {"gb18030", ECERT_RECORDS_GB18030},
+	           {"gbk", ECERT_RECORDS_GB18030}};
 
 	for (size_t i = 0; name && i < sizeof(tab) / sizeof(tab[0]); i++) {
 		if (strcasecmp(name, tab[i].name) == 0) {
@@ -1241,5 +1276,5 @@ int ecert_records_encoding_parse(const char *name, enum ecert_records_encoding *
 		}
 	}
 	return ecert_fail(err, ECERT_ERR_ARG, "unknown encoding '%s' (utf-8, gb18030)",
-			  name ? name : "");
+	                  name ? name : "");
 }

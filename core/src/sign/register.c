@@ -5,50 +5,55 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
+#include <openssl/evp.h>
 #include <sqlite3.h>
 
 #include "ecert/alloc.h"
+#include "ecert/buf.h"
+#include "ecert/datetime.h"
+#include "ecert/encoding.h"
+#include "ecert/jcs.h"
 #include "ecert/register.h"
 #include "ecert/statuslist.h"
 
 /* One register index per bit of the largest status list. */
 _Static_assert(ECERT_REGISTER_INDEX_MAX == (int64_t)ECERT_STATUSLIST_MAX_BITS,
-	       "register index bound and status list size differ");
+               "register index bound and status list size differ");
 
 /* 'ECRT': marks the file as an ecert register (PRAGMA application_id). */
 #define REGISTER_APP_ID 0x45435254
 
 struct ecert_register {
 	sqlite3 *db;
-	pthread_mutex_t lock;
+	pthread_mutex_t lock; /* recursive: a batch holds it across calls of its thread */
+	int batch;            /* inside ecert_register_batch_begin/_end */
 	char *path;
 };
 
-#define ROW_COLUMNS                                                                        \
-	"number, kind, holder_digest, doc_hash, record_hash, kid, status_index, issued_at, " \
+#define ROW_COLUMNS                                                                                \
+	"number, kind, holder_digest, doc_hash, record_hash, kid, status_index, issued_at, "       \
 	"revoked_at, revoke_reason, file_state"
 
 static const char schema_sql[] =
-	"CREATE TABLE certificates ("
-	" number TEXT PRIMARY KEY NOT NULL,"
-	" kind TEXT NOT NULL,"
-	" holder_digest TEXT NOT NULL,"
-	" doc_hash TEXT,"
-	" record_hash TEXT NOT NULL,"
-	" kid TEXT NOT NULL,"
-	" status_index INTEGER NOT NULL CHECK (status_index >= 0),"
-	" issued_at TEXT,"
-	" revoked_at TEXT,"
-	" revoke_reason TEXT,"
-	" file_state TEXT NOT NULL CHECK (file_state IN ('reserved', 'issued')),"
-	" UNIQUE (kid, status_index)"
-	") STRICT;";
+    "CREATE TABLE certificates ("
+    " number TEXT PRIMARY KEY NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " holder_digest TEXT NOT NULL,"
+    " doc_hash TEXT,"
+    " record_hash TEXT NOT NULL,"
+    " kid TEXT NOT NULL,"
+    " status_index INTEGER NOT NULL CHECK (status_index >= 0),"
+    " issued_at TEXT,"
+    " revoked_at TEXT,"
+    " revoke_reason TEXT,"
+    " file_state TEXT NOT NULL CHECK (file_state IN ('reserved', 'issued')),"
+    " UNIQUE (kid, status_index)"
+    ") STRICT;";
 
 /* Fail with code and a message, located at `where` (a number, a path). */
 static int fail_at(struct ecert_error *err, const char *where, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static int fail_at(struct ecert_error *err, const char *where, int code, const char *fmt, ...)
 {
 	char msg[ECERT_ERR_MSG_MAX];
@@ -68,14 +73,14 @@ static int db_fail(struct ecert_register *reg, struct ecert_error *err, const ch
 	ecert_error_where(err, "%s", reg->path);
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
 		return ecert_fail(err, ECERT_ERR_DB,
-				  "%s: the register is locked by another process (waited %d ms)",
-				  what, ECERT_REGISTER_BUSY_MS);
+		                  "%s: the register is locked by another process (waited %d ms)",
+		                  what, ECERT_REGISTER_BUSY_MS);
 	return ecert_fail(err, ECERT_ERR_DB, "%s: %s", what, sqlite3_errmsg(reg->db));
 }
 
 /* Run SQL without results. */
 static int exec(struct ecert_register *reg, const char *sql, const char *what,
-		struct ecert_error *err)
+                struct ecert_error *err)
 {
 	if (sqlite3_exec(reg->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return db_fail(reg, err, what);
@@ -83,7 +88,7 @@ static int exec(struct ecert_register *reg, const char *sql, const char *what,
 }
 
 static int prepare(struct ecert_register *reg, const char *sql, sqlite3_stmt **st,
-		   struct ecert_error *err)
+                   struct ecert_error *err)
 {
 	if (sqlite3_prepare_v2(reg->db, sql, -1, st, NULL) != SQLITE_OK) {
 		*st = NULL;
@@ -93,7 +98,7 @@ static int prepare(struct ecert_register *reg, const char *sql, sqlite3_stmt **s
 }
 
 static int bind_text(struct ecert_register *reg, sqlite3_stmt *st, int i, const char *s,
-		     struct ecert_error *err)
+                     struct ecert_error *err)
 {
 	int rc = s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
 
@@ -103,8 +108,8 @@ static int bind_text(struct ecert_register *reg, sqlite3_stmt *st, int i, const 
 }
 
 /* A single integer from `sql` with one optional text parameter. */
-static int query_int(struct ecert_register *reg, const char *sql, const char *param,
-		     int64_t *out, struct ecert_error *err)
+static int query_int(struct ecert_register *reg, const char *sql, const char *param, int64_t *out,
+                     struct ecert_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
@@ -129,6 +134,32 @@ static void rollback(struct ecert_register *reg)
 {
 	if (!sqlite3_get_autocommit(reg->db))
 		(void)sqlite3_exec(reg->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Start the write transaction of one call: BEGIN IMMEDIATE (wait for other writers), or,
+ * inside a batch, a savepoint so that a failed call undoes only itself. Mutex held. */
+static int txn_begin(struct ecert_register *reg, struct ecert_error *err)
+{
+	return exec(reg, reg->batch ? "SAVEPOINT one" : "BEGIN IMMEDIATE", "locking the register",
+	            err);
+}
+
+/* End it: commit (release) when rc is ECERT_OK, else roll back. Returns the final rc. */
+static int txn_end(struct ecert_register *reg, int rc, struct ecert_error *err)
+{
+	if (reg->batch) {
+		if (rc != ECERT_OK)
+			(void)sqlite3_exec(reg->db, "ROLLBACK TO one", NULL, NULL, NULL);
+		if (sqlite3_exec(reg->db, "RELEASE one", NULL, NULL, NULL) != SQLITE_OK &&
+		    rc == ECERT_OK)
+			rc = db_fail(reg, err, "ending a step of a batch");
+		return rc;
+	}
+	if (rc == ECERT_OK)
+		rc = exec(reg, "COMMIT", "committing", err);
+	if (rc != ECERT_OK)
+		rollback(reg);
+	return rc;
 }
 
 /* Printable text without control characters, 1..max bytes. */
@@ -176,13 +207,13 @@ static int kid_ok(const char *s)
 	return 1;
 }
 
+/* Now (ECERT_NOW in tests), "YYYY-MM-DDThh:mm:ssZ". */
 static void now_utc(char out[ECERT_REGISTER_TIME_MAX + 1])
 {
-	time_t t = time(NULL);
-	struct tm tm;
+	char t[26];
 
-	gmtime_r(&t, &tm);
-	strftime(out, ECERT_REGISTER_TIME_MAX + 1, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	ecert_time_format(ecert_time_now(), 1, t);
+	snprintf(out, ECERT_REGISTER_TIME_MAX + 1, "%s", t);
 }
 
 /* Copy text column i into dst (size bytes); NULL becomes "". A value that does not fit
@@ -205,7 +236,7 @@ static int copy_col(sqlite3_stmt *st, int i, char *dst, size_t size)
 
 /* Fill e from a row selected with ROW_COLUMNS. */
 static int read_row(struct ecert_register *reg, sqlite3_stmt *st, struct ecert_register_entry *e,
-		    struct ecert_error *err)
+                    struct ecert_error *err)
 {
 	char state[16];
 	int bad = 0;
@@ -231,16 +262,16 @@ static int read_row(struct ecert_register *reg, sqlite3_stmt *st, struct ecert_r
 	e->revoked = e->revoked_at[0] != '\0';
 	if (bad || e->status_index < 0 || (e->state == ECERT_REGISTER_ISSUED && !e->doc_hash[0])) {
 		ecert_error_where(err, "%s", reg->path);
-		return ecert_fail(err, ECERT_ERR_DB,
-				  "row of certificate %.64s is malformed (the register was altered)",
-				  e->number);
+		return ecert_fail(
+		    err, ECERT_ERR_DB,
+		    "row of certificate %.64s is malformed (the register was altered)", e->number);
 	}
 	return ECERT_OK;
 }
 
 /* Select the row of `number`: *found = 1 and e filled, or *found = 0. */
 static int select_number(struct ecert_register *reg, const char *number,
-			 struct ecert_register_entry *e, int *found, struct ecert_error *err)
+                         struct ecert_register_entry *e, int *found, struct ecert_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, step;
@@ -278,7 +309,7 @@ static int setup_schema(struct ecert_register *reg, struct ecert_error *err)
 	if ((rc = query_int(reg, "PRAGMA application_id", NULL, &app_id, err)) != ECERT_OK ||
 	    (rc = query_int(reg, "PRAGMA user_version", NULL, &version, err)) != ECERT_OK ||
 	    (rc = query_int(reg, "SELECT count(*) FROM sqlite_schema", NULL, &tables, err)) !=
-		    ECERT_OK)
+	        ECERT_OK)
 		goto out;
 	if (app_id == 0 && version == 0 && tables == 0) {
 		char sql[64];
@@ -289,20 +320,21 @@ static int setup_schema(struct ecert_register *reg, struct ecert_error *err)
 		if ((rc = exec(reg, sql, "creating the register", err)) != ECERT_OK)
 			goto out;
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
-			 ECERT_REGISTER_SCHEMA_VERSION);
+		         ECERT_REGISTER_SCHEMA_VERSION);
 		if ((rc = exec(reg, sql, "creating the register", err)) != ECERT_OK)
 			goto out;
 	} else if (app_id != REGISTER_APP_ID) {
 		ecert_error_where(err, "%s", reg->path);
-		rc = ecert_fail(err, ECERT_ERR_DB,
-				"an SQLite database but not an ecert register (application_id %lld)",
-				(long long)app_id);
+		rc =
+		    ecert_fail(err, ECERT_ERR_DB,
+		               "an SQLite database but not an ecert register (application_id %lld)",
+		               (long long)app_id);
 		goto out;
 	} else if (version != ECERT_REGISTER_SCHEMA_VERSION) {
 		ecert_error_where(err, "%s", reg->path);
 		rc = ecert_fail(err, ECERT_ERR_DB,
-				"register schema version %lld, this program knows version %d",
-				(long long)version, ECERT_REGISTER_SCHEMA_VERSION);
+		                "register schema version %lld, this program knows version %d",
+		                (long long)version, ECERT_REGISTER_SCHEMA_VERSION);
 		goto out;
 	}
 	rc = exec(reg, "COMMIT", "creating the register", err);
@@ -313,11 +345,12 @@ out:
 }
 
 int ecert_register_open(const char *path, int flags, struct ecert_register **out,
-			struct ecert_error *err)
+                        struct ecert_error *err)
 {
 	struct ecert_register *reg = NULL;
 	sqlite3_stmt *st = NULL;
 	struct stat sb;
+	pthread_mutexattr_t attr;
 	int rc = ECERT_ERR_DB, oflags;
 	const unsigned char *mode;
 
@@ -332,18 +365,22 @@ int ecert_register_open(const char *path, int flags, struct ecert_register **out
 		ecert_free(reg);
 		return ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
 	}
-	if (pthread_mutex_init(&reg->lock, NULL) != 0) {
+	if (pthread_mutexattr_init(&attr) != 0 ||
+	    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE) != 0 ||
+	    pthread_mutex_init(&reg->lock, &attr) != 0) {
+		pthread_mutexattr_destroy(&attr);
 		ecert_free(reg->path);
 		ecert_free(reg);
 		return ecert_fail(err, ECERT_ERR_NOMEM, "cannot create a mutex");
 	}
+	pthread_mutexattr_destroy(&attr);
 	oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	if (flags & ECERT_REGISTER_CREATE)
 		oflags |= SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &reg->db, oflags, NULL) != SQLITE_OK) {
 		ecert_error_where(err, "%s", path);
 		rc = ecert_fail(err, reg->db ? ECERT_ERR_IO : ECERT_ERR_NOMEM, "cannot open: %s",
-				reg->db ? sqlite3_errmsg(reg->db) : "out of memory");
+		                reg->db ? sqlite3_errmsg(reg->db) : "out of memory");
 		goto out;
 	}
 	sqlite3_extended_result_codes(reg->db, 0);
@@ -362,13 +399,12 @@ int ecert_register_open(const char *path, int flags, struct ecert_register **out
 	if (!mode || strcmp((const char *)mode, "wal") != 0) {
 		ecert_error_where(err, "%s", path);
 		rc = ecert_fail(err, ECERT_ERR_DB, "cannot use WAL journaling (got %s)",
-				mode ? (const char *)mode : "nothing");
+		                mode ? (const char *)mode : "nothing");
 		goto out;
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if ((rc = exec(reg, "PRAGMA synchronous = FULL", "opening the register", err)) !=
-	    ECERT_OK)
+	if ((rc = exec(reg, "PRAGMA synchronous = FULL", "opening the register", err)) != ECERT_OK)
 		goto out;
 	if ((rc = setup_schema(reg, err)) != ECERT_OK)
 		goto out;
@@ -394,25 +430,28 @@ void ecert_register_close(struct ecert_register *reg)
 static int request_ok(const struct ecert_register_request *req, struct ecert_error *err)
 {
 	if (!text_ok(req->number, ECERT_REGISTER_NUMBER_MAX))
-		return ecert_fail(err, ECERT_ERR_ARG,
-				  "certificate number missing, too long or with control characters");
+		return ecert_fail(
+		    err, ECERT_ERR_ARG,
+		    "certificate number missing, too long or with control characters");
 	if (!text_ok(req->kind, ECERT_REGISTER_KIND_MAX))
 		return fail_at(err, req->number, ECERT_ERR_ARG, "kind missing or too long");
 	if (!text_ok(req->holder_digest, ECERT_REGISTER_DIGEST_MAX))
-		return fail_at(err, req->number, ECERT_ERR_ARG, "holder digest missing or too long");
+		return fail_at(err, req->number, ECERT_ERR_ARG,
+		               "holder digest missing or too long");
 	if (!hex_ok(req->record_hash))
 		return fail_at(err, req->number, ECERT_ERR_ARG,
-			       "record hash is not %d lower-case hex digits", ECERT_REGISTER_HASH_HEX);
+		               "record hash is not %d lower-case hex digits",
+		               ECERT_REGISTER_HASH_HEX);
 	if (!kid_ok(req->kid))
 		return fail_at(err, req->number, ECERT_ERR_ARG,
-			       "kid is not 1 to %d base64url characters", ECERT_REGISTER_KID_MAX);
+		               "kid is not 1 to %d base64url characters", ECERT_REGISTER_KID_MAX);
 	return ECERT_OK;
 }
 
 /* The reserving transaction, with the write lock held. */
 static int reserve_locked(struct ecert_register *reg, const struct ecert_register_request *req,
-			  struct ecert_register_entry *e, enum ecert_register_outcome *outcome,
-			  struct ecert_error *err)
+                          struct ecert_register_entry *e, enum ecert_register_outcome *outcome,
+                          struct ecert_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t next;
@@ -430,23 +469,25 @@ static int reserve_locked(struct ecert_register *reg, const struct ecert_registe
 		}
 		if (e->state == ECERT_REGISTER_ISSUED)
 			return fail_at(err, req->number, ECERT_ERR_EXISTS,
-				       "certificate number already issued (at %s) from a different "
-				       "record; a changed record needs a new number",
-				       e->issued_at);
+			               "certificate number already issued (at %s) from a different "
+			               "record; a changed record needs a new number",
+			               e->issued_at);
 		if (strcmp(e->kid, req->kid) != 0)
-			return fail_at(err, req->number, ECERT_ERR_EXISTS,
-				       "certificate number reserved by an interrupted run under key "
-				       "%s (status index %lld); finish it with that key",
-				       e->kid, (long long)e->status_index);
+			return fail_at(
+			    err, req->number, ECERT_ERR_EXISTS,
+			    "certificate number reserved by an interrupted run under key "
+			    "%s (status index %lld); finish it with that key",
+			    e->kid, (long long)e->status_index);
 		if (!same && !req->replace_reserved)
 			return fail_at(err, req->number, ECERT_ERR_EXISTS,
-				       "certificate number reserved by an interrupted run for a "
-				       "different record");
+			               "certificate number reserved by an interrupted run for a "
+			               "different record");
 		if (!same) {
-			rc = prepare(reg,
-				     "UPDATE certificates SET kind = ?2, holder_digest = ?3, "
-				     "record_hash = ?4 WHERE number = ?1 AND file_state = 'reserved'",
-				     &st, err);
+			rc = prepare(
+			    reg,
+			    "UPDATE certificates SET kind = ?2, holder_digest = ?3, "
+			    "record_hash = ?4 WHERE number = ?1 AND file_state = 'reserved'",
+			    &st, err);
 			if (rc != ECERT_OK)
 				return rc;
 			if ((rc = bind_text(reg, st, 1, req->number, err)) != ECERT_OK ||
@@ -460,7 +501,7 @@ static int reserve_locked(struct ecert_register *reg, const struct ecert_registe
 			}
 			snprintf(e->kind, sizeof(e->kind), "%s", req->kind);
 			snprintf(e->holder_digest, sizeof(e->holder_digest), "%s",
-				 req->holder_digest);
+			         req->holder_digest);
 			snprintf(e->record_hash, sizeof(e->record_hash), "%s", req->record_hash);
 		}
 		*outcome = ECERT_REGISTER_RESUME;
@@ -470,21 +511,21 @@ static int reserve_locked(struct ecert_register *reg, const struct ecert_registe
 
 	/* Dense per kid: rows are never deleted, so max+1 leaves no gap. */
 	rc = query_int(reg,
-		       "SELECT COALESCE(MAX(status_index) + 1, 0) FROM certificates WHERE kid = ?1",
-		       req->kid, &next, err);
+	               "SELECT COALESCE(MAX(status_index) + 1, 0) FROM certificates WHERE kid = ?1",
+	               req->kid, &next, err);
 	if (rc != ECERT_OK)
 		return rc;
 	if (next >= ECERT_REGISTER_INDEX_MAX) {
 		ecert_error_where(err, "%s", reg->path);
 		return ecert_fail(err, ECERT_ERR_DB,
-				  "the status list of key %s is full (%lld entries); issue with a "
-				  "new key",
-				  req->kid, (long long)next);
+		                  "the status list of key %s is full (%lld entries); issue with a "
+		                  "new key",
+		                  req->kid, (long long)next);
 	}
 	rc = prepare(reg,
-		     "INSERT INTO certificates (number, kind, holder_digest, record_hash, kid, "
-		     "status_index, file_state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'reserved')",
-		     &st, err);
+	             "INSERT INTO certificates (number, kind, holder_digest, record_hash, kid, "
+	             "status_index, file_state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'reserved')",
+	             &st, err);
 	if (rc != ECERT_OK)
 		return rc;
 	if ((rc = bind_text(reg, st, 1, req->number, err)) != ECERT_OK ||
@@ -517,8 +558,8 @@ out:
 }
 
 int ecert_register_reserve(struct ecert_register *reg, const struct ecert_register_request *req,
-			   struct ecert_register_entry *entry, enum ecert_register_outcome *outcome,
-			   struct ecert_error *err)
+                           struct ecert_register_entry *entry, enum ecert_register_outcome *outcome,
+                           struct ecert_error *err)
 {
 	struct ecert_register_entry e;
 	enum ecert_register_outcome oc = ECERT_REGISTER_NEW;
@@ -529,15 +570,9 @@ int ecert_register_reserve(struct ecert_register *reg, const struct ecert_regist
 	if ((rc = request_ok(req, err)) != ECERT_OK)
 		return rc;
 	pthread_mutex_lock(&reg->lock);
-	rc = exec(reg, "BEGIN IMMEDIATE", "locking the register", err);
-	if (rc != ECERT_OK)
-		goto out;
-	rc = reserve_locked(reg, req, &e, &oc, err);
+	rc = txn_begin(reg, err);
 	if (rc == ECERT_OK)
-		rc = exec(reg, "COMMIT", "committing a reservation", err);
-	if (rc != ECERT_OK)
-		rollback(reg);
-out:
+		rc = txn_end(reg, reserve_locked(reg, req, &e, &oc, err), err);
 	pthread_mutex_unlock(&reg->lock);
 	if (rc == ECERT_OK) {
 		*entry = e;
@@ -547,7 +582,7 @@ out:
 }
 
 static int commit_locked(struct ecert_register *reg, const char *number, const char *doc_hash,
-			 const char *issued_at, struct ecert_error *err)
+                         const char *issued_at, struct ecert_error *err)
 {
 	struct ecert_register_entry e;
 	sqlite3_stmt *st = NULL;
@@ -558,17 +593,17 @@ static int commit_locked(struct ecert_register *reg, const char *number, const c
 		return rc;
 	if (!found)
 		return fail_at(err, number, ECERT_ERR_INVALID,
-			       "no such certificate number in the register");
+		               "no such certificate number in the register");
 	if (e.state == ECERT_REGISTER_ISSUED) {
 		if (strcmp(e.doc_hash, doc_hash) == 0)
 			return ECERT_OK;
 		return fail_at(err, number, ECERT_ERR_EXISTS,
-			       "already issued with another document (hash %s)", e.doc_hash);
+		               "already issued with another document (hash %s)", e.doc_hash);
 	}
 	rc = prepare(reg,
-		     "UPDATE certificates SET doc_hash = ?2, issued_at = ?3, file_state = 'issued' "
-		     "WHERE number = ?1 AND file_state = 'reserved'",
-		     &st, err);
+	             "UPDATE certificates SET doc_hash = ?2, issued_at = ?3, file_state = 'issued' "
+	             "WHERE number = ?1 AND file_state = 'reserved'",
+	             &st, err);
 	if (rc != ECERT_OK)
 		return rc;
 	if ((rc = bind_text(reg, st, 1, number, err)) != ECERT_OK ||
@@ -586,7 +621,7 @@ out:
 }
 
 int ecert_register_commit(struct ecert_register *reg, const char *number, const char *doc_hash,
-			  const char *issued_at, struct ecert_error *err)
+                          const char *issued_at, struct ecert_error *err)
 {
 	char now[ECERT_REGISTER_TIME_MAX + 1];
 	int rc;
@@ -595,7 +630,8 @@ int ecert_register_commit(struct ecert_register *reg, const char *number, const 
 		return ecert_fail(err, ECERT_ERR_ARG, "certificate number missing or too long");
 	if (!hex_ok(doc_hash))
 		return fail_at(err, number, ECERT_ERR_ARG,
-			       "document hash is not %d lower-case hex digits", ECERT_REGISTER_HASH_HEX);
+		               "document hash is not %d lower-case hex digits",
+		               ECERT_REGISTER_HASH_HEX);
 	if (!issued_at) {
 		now_utc(now);
 		issued_at = now;
@@ -603,20 +639,15 @@ int ecert_register_commit(struct ecert_register *reg, const char *number, const 
 		return fail_at(err, number, ECERT_ERR_ARG, "issue time missing or too long");
 	}
 	pthread_mutex_lock(&reg->lock);
-	rc = exec(reg, "BEGIN IMMEDIATE", "locking the register", err);
-	if (rc == ECERT_OK) {
-		rc = commit_locked(reg, number, doc_hash, issued_at, err);
-		if (rc == ECERT_OK)
-			rc = exec(reg, "COMMIT", "committing an issued certificate", err);
-		if (rc != ECERT_OK)
-			rollback(reg);
-	}
+	rc = txn_begin(reg, err);
+	if (rc == ECERT_OK)
+		rc = txn_end(reg, commit_locked(reg, number, doc_hash, issued_at, err), err);
 	pthread_mutex_unlock(&reg->lock);
 	return rc;
 }
 
 static int revoke_locked(struct ecert_register *reg, const char *number, const char *reason,
-			 const char *revoked_at, struct ecert_error *err)
+                         const char *revoked_at, struct ecert_error *err)
 {
 	struct ecert_register_entry e;
 	sqlite3_stmt *st = NULL;
@@ -627,14 +658,14 @@ static int revoke_locked(struct ecert_register *reg, const char *number, const c
 		return rc;
 	if (!found)
 		return fail_at(err, number, ECERT_ERR_INVALID,
-			       "no such certificate number in the register");
+		               "no such certificate number in the register");
 	if (e.revoked)
 		return fail_at(err, number, ECERT_ERR_REVOKED, "already revoked at %s (%s)",
-			       e.revoked_at, e.revoke_reason);
+		               e.revoked_at, e.revoke_reason);
 	rc = prepare(reg,
-		     "UPDATE certificates SET revoked_at = ?2, revoke_reason = ?3 "
-		     "WHERE number = ?1 AND revoked_at IS NULL",
-		     &st, err);
+	             "UPDATE certificates SET revoked_at = ?2, revoke_reason = ?3 "
+	             "WHERE number = ?1 AND revoked_at IS NULL",
+	             &st, err);
 	if (rc != ECERT_OK)
 		return rc;
 	if ((rc = bind_text(reg, st, 1, number, err)) != ECERT_OK ||
@@ -652,7 +683,7 @@ out:
 }
 
 int ecert_register_revoke(struct ecert_register *reg, const char *number, const char *reason,
-			  const char *revoked_at, struct ecert_error *err)
+                          const char *revoked_at, struct ecert_error *err)
 {
 	char now[ECERT_REGISTER_TIME_MAX + 1];
 	size_t n;
@@ -664,14 +695,14 @@ int ecert_register_revoke(struct ecert_register *reg, const char *number, const 
 	n = reason ? strlen(reason) : 0;
 	if (n == 0 || n > ECERT_REGISTER_REASON_MAX)
 		return fail_at(err, number, ECERT_ERR_ARG,
-			       "a revocation reason of 1 to %d bytes is required",
-			       ECERT_REGISTER_REASON_MAX);
+		               "a revocation reason of 1 to %d bytes is required",
+		               ECERT_REGISTER_REASON_MAX);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)reason[i];
 
 		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
 			return fail_at(err, number, ECERT_ERR_ARG,
-				       "revocation reason has a control character");
+			               "revocation reason has a control character");
 	}
 	if (!revoked_at) {
 		now_utc(now);
@@ -680,20 +711,56 @@ int ecert_register_revoke(struct ecert_register *reg, const char *number, const 
 		return fail_at(err, number, ECERT_ERR_ARG, "revocation time missing or too long");
 	}
 	pthread_mutex_lock(&reg->lock);
-	rc = exec(reg, "BEGIN IMMEDIATE", "locking the register", err);
-	if (rc == ECERT_OK) {
-		rc = revoke_locked(reg, number, reason, revoked_at, err);
-		if (rc == ECERT_OK)
-			rc = exec(reg, "COMMIT", "committing a revocation", err);
-		if (rc != ECERT_OK)
-			rollback(reg);
-	}
+	rc = txn_begin(reg, err);
+	if (rc == ECERT_OK)
+		rc = txn_end(reg, revoke_locked(reg, number, reason, revoked_at, err), err);
 	pthread_mutex_unlock(&reg->lock);
 	return rc;
 }
 
+int ecert_register_batch_begin(struct ecert_register *reg, struct ecert_error *err)
+{
+	int rc;
+
+	if (!reg)
+		return ecert_fail(err, ECERT_ERR_ARG, "missing argument");
+	pthread_mutex_lock(&reg->lock);
+	if (reg->batch) {
+		pthread_mutex_unlock(&reg->lock);
+		return ecert_fail(err, ECERT_ERR_ARG, "a batch is already open on this handle");
+	}
+	rc = exec(reg, "BEGIN IMMEDIATE", "locking the register", err);
+	if (rc != ECERT_OK) {
+		pthread_mutex_unlock(&reg->lock);
+		return rc;
+	}
+	reg->batch = 1;
+	return ECERT_OK; /* the mutex stays held until ecert_register_batch_end */
+}
+
+int ecert_register_batch_end(struct ecert_register *reg, int commit, struct ecert_error *err)
+{
+	int rc = ECERT_OK;
+
+	if (!reg)
+		return ecert_fail(err, ECERT_ERR_ARG, "missing argument");
+	pthread_mutex_lock(&reg->lock);
+	if (!reg->batch) {
+		pthread_mutex_unlock(&reg->lock);
+		return ecert_fail(err, ECERT_ERR_ARG, "no batch is open on this handle");
+	}
+	reg->batch = 0;
+	if (commit)
+		rc = exec(reg, "COMMIT", "committing a batch", err);
+	if (!commit || rc != ECERT_OK)
+		rollback(reg);
+	pthread_mutex_unlock(&reg->lock); /* this call's */
+	pthread_mutex_unlock(&reg->lock); /* batch_begin's */
+	return rc;
+}
+
 int ecert_register_lookup(struct ecert_register *reg, const char *number,
-			  struct ecert_register_entry *entry, int *found, struct ecert_error *err)
+                          struct ecert_register_entry *entry, int *found, struct ecert_error *err)
 {
 	struct ecert_register_entry e;
 	int rc, f = 0;
@@ -712,8 +779,8 @@ int ecert_register_lookup(struct ecert_register *reg, const char *number,
 }
 
 int ecert_register_foreach_revoked(struct ecert_register *reg, const char *kid,
-				   int (*fn)(void *ctx, int64_t status_index), void *ctx,
-				   struct ecert_error *err)
+                                   int (*fn)(void *ctx, int64_t status_index), void *ctx,
+                                   struct ecert_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, step;
@@ -722,9 +789,9 @@ int ecert_register_foreach_revoked(struct ecert_register *reg, const char *kid,
 		return ecert_fail(err, ECERT_ERR_ARG, "missing argument or malformed kid");
 	pthread_mutex_lock(&reg->lock);
 	rc = prepare(reg,
-		     "SELECT status_index FROM certificates WHERE kid = ?1 AND revoked_at IS NOT "
-		     "NULL ORDER BY status_index",
-		     &st, err);
+	             "SELECT status_index FROM certificates WHERE kid = ?1 AND revoked_at IS NOT "
+	             "NULL ORDER BY status_index",
+	             &st, err);
 	if (rc != ECERT_OK)
 		goto out;
 	if ((rc = bind_text(reg, st, 1, kid, err)) != ECERT_OK)
@@ -742,8 +809,8 @@ out:
 }
 
 int ecert_register_foreach(struct ecert_register *reg, const char *kid,
-			   int (*fn)(void *ctx, const struct ecert_register_entry *entry),
-			   void *ctx, struct ecert_error *err)
+                           int (*fn)(void *ctx, const struct ecert_register_entry *entry),
+                           void *ctx, struct ecert_error *err)
 {
 	struct ecert_register_entry e;
 	sqlite3_stmt *st = NULL;
@@ -753,10 +820,10 @@ int ecert_register_foreach(struct ecert_register *reg, const char *kid,
 		return ecert_fail(err, ECERT_ERR_ARG, "missing argument or malformed kid");
 	pthread_mutex_lock(&reg->lock);
 	rc = prepare(reg,
-		     kid ? "SELECT " ROW_COLUMNS " FROM certificates WHERE kid = ?1 "
-			   "ORDER BY kid, status_index"
-			 : "SELECT " ROW_COLUMNS " FROM certificates ORDER BY kid, status_index",
-		     &st, err);
+	             kid ? "SELECT " ROW_COLUMNS " FROM certificates WHERE kid = ?1 "
+	                   "ORDER BY kid, status_index"
+	                 : "SELECT " ROW_COLUMNS " FROM certificates ORDER BY kid, status_index",
+	             &st, err);
 	if (rc != ECERT_OK)
 		goto out;
 	if (kid && (rc = bind_text(reg, st, 1, kid, err)) != ECERT_OK)
@@ -776,7 +843,7 @@ out:
 }
 
 int ecert_register_count(struct ecert_register *reg, const char *kid, int64_t *count,
-			 struct ecert_error *err)
+                         struct ecert_error *err)
 {
 	int64_t n;
 	int rc;
@@ -785,9 +852,9 @@ int ecert_register_count(struct ecert_register *reg, const char *kid, int64_t *c
 		return ecert_fail(err, ECERT_ERR_ARG, "missing argument or malformed kid");
 	pthread_mutex_lock(&reg->lock);
 	rc = query_int(reg,
-		       kid ? "SELECT count(*) FROM certificates WHERE kid = ?1"
-			   : "SELECT count(*) FROM certificates",
-		       kid, &n, err);
+	               kid ? "SELECT count(*) FROM certificates WHERE kid = ?1"
+	                   : "SELECT count(*) FROM certificates",
+	               kid, &n, err);
 	pthread_mutex_unlock(&reg->lock);
 	if (rc == ECERT_OK)
 		*count = n;
@@ -795,7 +862,7 @@ int ecert_register_count(struct ecert_register *reg, const char *kid, int64_t *c
 }
 
 int ecert_register_index_end(struct ecert_register *reg, const char *kid, int64_t *end,
-			     struct ecert_error *err)
+                             struct ecert_error *err)
 {
 	int64_t n;
 	int rc;
@@ -804,8 +871,8 @@ int ecert_register_index_end(struct ecert_register *reg, const char *kid, int64_
 		return ecert_fail(err, ECERT_ERR_ARG, "missing argument or malformed kid");
 	pthread_mutex_lock(&reg->lock);
 	rc = query_int(reg,
-		       "SELECT COALESCE(MAX(status_index) + 1, 0) FROM certificates WHERE kid = ?1",
-		       kid, &n, err);
+	               "SELECT COALESCE(MAX(status_index) + 1, 0) FROM certificates WHERE kid = ?1",
+	               kid, &n, err);
 	pthread_mutex_unlock(&reg->lock);
 	if (rc == ECERT_OK)
 		*end = n;
@@ -832,12 +899,44 @@ int ecert_register_check(struct ecert_register *reg, struct ecert_error *err)
 	if (!res || strcmp((const char *)res, "ok") != 0) {
 		ecert_error_where(err, "%s", reg->path);
 		rc = ecert_fail(err, ECERT_ERR_DB, "the register file is damaged: %.200s",
-				res ? (const char *)res : "no answer");
+		                res ? (const char *)res : "no answer");
 		goto out;
 	}
 	rc = ECERT_OK;
 out:
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&reg->lock);
+	return rc;
+}
+
+int ecert_register_hash_json(const cJSON *value, char out[ECERT_REGISTER_HASH_HEX + 1],
+                             struct ecert_error *err)
+{
+	struct ecert_buf canon = ECERT_BUF_INIT, hex = ECERT_BUF_INIT;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	const EVP_MD *sm3 = EVP_sm3();
+	int rc;
+
+	if (!value || !out)
+		return ecert_fail(err, ECERT_ERR_ARG, "missing argument");
+	if (!sm3)
+		return ecert_fail(err, ECERT_ERR_UNSUPPORTED, "this OpenSSL has no SM3");
+	if ((rc = ecert_jcs_serialize(value, &canon, err)) != ECERT_OK)
+		goto out;
+	if (EVP_Digest(canon.data, canon.len, md, &mdlen, sm3, NULL) != 1 ||
+	    mdlen * 2 != ECERT_REGISTER_HASH_HEX) {
+		rc = ecert_fail(err, ECERT_ERR_CRYPTO, "SM3 digest failed");
+		goto out;
+	}
+	if (ecert_hex_encode(md, mdlen, &hex) != ECERT_OK || hex.len != ECERT_REGISTER_HASH_HEX) {
+		rc = ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	memcpy(out, hex.data, ECERT_REGISTER_HASH_HEX + 1);
+	rc = ECERT_OK;
+out:
+	ecert_buf_free(&canon);
+	ecert_buf_free(&hex);
 	return rc;
 }
