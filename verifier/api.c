@@ -7,8 +7,7 @@
 
 #include <openssl/crypto.h>
 
-#include "ecert/alloc.h"
-#include "ecert/datetime.h"
+#include "ecert/rules.h"
 #include "ecert/trustlist.h"
 #include "api.h"
 
@@ -264,6 +263,16 @@ static int handle_trust(const struct api_ctx *ctx, struct api_response *resp)
 		cJSON_AddItemToArray(issuers, item);
 		if (!cJSON_AddStringToObject(item, "id", id) ||
 		    !cJSON_AddStringToObject(item, "name", name ? name : ""))
+			goto oom;
+	}
+	if (ctx->snap->rules) {
+		const struct ecert_rules *rules = ctx->snap->rules;
+		cJSON *r = cJSON_AddObjectToObject(root, "rules");
+
+		if (!r || !cJSON_AddStringToObject(r, "policy", ecert_rules_policy_id(rules)) ||
+		    !cJSON_AddStringToObject(r, "documentNumber",
+					     ecert_rules_document_number(rules)) ||
+		    !cJSON_AddStringToObject(r, "version", ecert_rules_version(rules)))
 			goto oom;
 	}
 	format_time(ctx->snap->loaded_at, when, sizeof when);

@@ -16,6 +16,7 @@
 #include "ecert/datetime.h"
 #include "ecert/file.h"
 #include "ecert/key.h"
+#include "ecert/rules.h"
 #include "ecert/trustlist.h"
 #include "ecert/verify.h"
 #include "reload.h"
@@ -28,6 +29,7 @@ struct slot {
 	struct api_snapshot snap;
 	struct ecert_trustlist *tl;
 	struct ecert_verifier *v;
+	struct ecert_rules *rules;
 	unsigned long refs; /* the reloader's own reference while current, plus requests */
 };
 
@@ -64,6 +66,7 @@ static void slot_free(struct slot *s)
 {
 	if (!s)
 		return;
+	ecert_rules_free(s->rules);
 	ecert_verifier_free(s->v);
 	ecert_trustlist_free(s->tl);
 	ecert_free(s);
@@ -206,6 +209,7 @@ static int load_slot(const struct reloader *r, const struct file_set *fs, struct
 		     struct ecert_error *err)
 {
 	struct ecert_buf text = ECERT_BUF_INIT;
+	struct ecert_rules_sources src;
 	struct slot *s;
 	size_t i;
 	int rc;
@@ -235,11 +239,17 @@ static int load_slot(const struct reloader *r, const struct file_set *fs, struct
 			goto out;
 		}
 	}
-	/* TODO(lead/rules): load the pathway rules (rules_path, or the embedded ones) into
-	 * the snapshot with ecert_rules_load() once ecert/rules.h is on main. */
+	memset(&src, 0, sizeof src);
+	src.rules_path = r->rules_path; /* NULL: the embedded rules */
+	rc = ecert_rules_load(&src, &s->rules, err);
+	if (rc != ECERT_OK) {
+		if (!err->where[0] && r->rules_path)
+			ecert_error_where(err, "%s", r->rules_path);
+		goto out;
+	}
 	s->snap.trustlist = s->tl;
 	s->snap.verifier = s->v;
-	s->snap.rules = NULL;
+	s->snap.rules = s->rules;
 	s->snap.n_status = fs->n;
 	s->snap.loaded_at = ecert_time_now();
 	s->refs = 1;

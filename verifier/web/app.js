@@ -47,6 +47,7 @@
       trustInfo: '信任列表：第 {v} 版，签发于 {t}；受信任的发证机构：{i}。',
       trustNone: '（无）',
       trustUnavailable: '信任列表信息暂不可用。',
+      rulesInfo: '贯通规则：{d}（规则版本 {v}）。',
       sep: '、',
       checks: {
         decode: ['读取内容', '已读出证书内容。', '无法读取：不是本系统的二维码内容、证书 JSON 或可识别的二维码图片。'],
@@ -136,6 +137,7 @@
       trustInfo: 'Trust list version {v}, issued {t}; trusted issuers: {i}.',
       trustNone: '(none)',
       trustUnavailable: 'Trust list information is not available.',
+      rulesInfo: 'Pathway rules: {d} (rules version {v}).',
       sep: ', ',
       checks: {
         decode: ['Reading', 'The certificate was read.', 'Cannot read it: not a QR text of this system, a certificate JSON or a readable QR picture.'],
@@ -480,7 +482,10 @@
     p.textContent = t('trustInfo')
       .replace('{v}', String(trust.trustList.version))
       .replace('{t}', String(trust.trustList.issued || ''))
-      .replace('{i}', names.length ? names.join(t('sep')) : t('trustNone'));
+      .replace('{i}', names.length ? names.join(t('sep')) : t('trustNone')) +
+      (trust.rules && trust.rules.documentNumber
+        ? ' ' + t('rulesInfo').replace('{d}', trust.rules.documentNumber).replace('{v}', String(trust.rules.version))
+        : '');
   }
 
   async function loadTrust() {
