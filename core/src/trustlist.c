@@ -16,6 +16,7 @@
 #include "ecert/proof.h"
 #include "ecert/schema.h"
 #include "ecert/trustlist.h"
+#include "trustlist_internal.h"
 #include "utf8clip.h"
 
 #define KIND_TITLE_BIT 1u
@@ -566,22 +567,14 @@ static int parse_entries(const cJSON *doc, struct ecert_trustlist *tl, struct ec
 	return collect_issuers(tl, err);
 }
 
-int ecert_trustlist_from_json(const cJSON *doc, EVP_PKEY *root, struct ecert_trustlist **out,
-                              struct ecert_error *err)
+/* Everything after the root proof: schema, header, entries. root_kid may be NULL (the
+ * issuer's local load, trustlist_internal.h). */
+static int build(const cJSON *doc, const char *root_kid, struct ecert_trustlist **out,
+                 struct ecert_error *err)
 {
 	struct ecert_trustlist *tl = NULL;
-	char root_kid[ECERT_KID_LEN + 1];
-	int rc = ECERT_ERR_TRUST;
+	int rc;
 
-	if (!doc || !root || !out)
-		return ecert_fail(err, ECERT_ERR_ARG, "no trust list or no root key");
-	rc = check_root(doc, root, root_kid, err);
-	if (rc != ECERT_OK)
-		goto out;
-	rc = verify_root_proof(doc, root, err);
-	if (rc != ECERT_OK)
-		goto out;
-	/* Signed by the root: from here on a problem is the shape, not the trust. */
 	rc = ecert_schema_validate_named(ECERT_TRUSTLIST_SCHEMA, doc, err);
 	if (rc != ECERT_OK)
 		goto out;
@@ -590,7 +583,13 @@ int ecert_trustlist_from_json(const cJSON *doc, EVP_PKEY *root, struct ecert_tru
 		rc = ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	memcpy(tl->root_kid, root_kid, sizeof(root_kid));
+	if (root_kid) {
+		memcpy(tl->root_kid, root_kid, sizeof(tl->root_kid));
+	} else {
+		const char *k = ecert_json_str(ecert_json_obj(doc, "root"), "kid");
+
+		snprintf(tl->root_kid, sizeof(tl->root_kid), "%s", k ? k : "");
+	}
 	rc = parse_header(doc, tl, err);
 	if (rc != ECERT_OK)
 		goto out;
@@ -603,6 +602,32 @@ int ecert_trustlist_from_json(const cJSON *doc, EVP_PKEY *root, struct ecert_tru
 out:
 	ecert_trustlist_free(tl);
 	return rc;
+}
+
+int ecert_trustlist_from_json(const cJSON *doc, EVP_PKEY *root, struct ecert_trustlist **out,
+                              struct ecert_error *err)
+{
+	char root_kid[ECERT_KID_LEN + 1];
+	int rc;
+
+	if (!doc || !root || !out)
+		return ecert_fail(err, ECERT_ERR_ARG, "no trust list or no root key");
+	rc = check_root(doc, root, root_kid, err);
+	if (rc != ECERT_OK)
+		return rc;
+	rc = verify_root_proof(doc, root, err);
+	if (rc != ECERT_OK)
+		return rc;
+	/* Signed by the root: from here on a problem is the shape, not the trust. */
+	return build(doc, root_kid, out, err);
+}
+
+int ecert_trustlist_from_json_unverified(const cJSON *doc, struct ecert_trustlist **out,
+                                         struct ecert_error *err)
+{
+	if (!doc || !out)
+		return ecert_fail(err, ECERT_ERR_ARG, "no trust list");
+	return build(doc, NULL, out, err);
 }
 
 int ecert_trustlist_load_mem(const char *text, size_t len, EVP_PKEY *root,
