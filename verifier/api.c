@@ -309,6 +309,22 @@ static int holder_id_ok(const char *id, char out[API_HOLDER_ID_LEN + 1])
 	return 1;
 }
 
+/* The check that found the input is no certificate at all — it could not be decoded
+ * (QR text, image) or is not strict JSON — or NULL when the input was a document and
+ * the answer is a verdict on it. */
+static const struct ecert_check *unreadable(const struct ecert_verify_result *res)
+{
+	const struct ecert_check *c = &res->checks[ECERT_CHECK_DECODE];
+
+	if (c->state == ECERT_CHECK_FAILED)
+		return c;
+	c = &res->checks[ECERT_CHECK_SCHEMA];
+	if (c->state == ECERT_CHECK_FAILED && c->code >= ECERT_ERR_JSON_SYNTAX &&
+	    c->code <= ECERT_ERR_JSON_NUMBER)
+		return c;
+	return NULL;
+}
+
 static int handle_verify(const struct api_ctx *ctx, const struct api_request *req,
 			 enum body_kind kind, struct api_response *resp)
 {
@@ -346,8 +362,8 @@ static int handle_verify(const struct api_ctx *ctx, const struct api_request *re
 	memset(&res, 0, sizeof res);
 	ecert_verify(ctx->snap->verifier, &opts, input, req->body, req->len, &res);
 	resp->json = ecert_verify_result_json(&res);
-	decode = &res.checks[ECERT_CHECK_DECODE];
-	if (resp->json && decode->state == ECERT_CHECK_FAILED) {
+	decode = unreadable(&res);
+	if (resp->json && decode) {
 		/* Nothing that could be a certificate was found: a bad request, still
 		 * answered with the checks so the page can say which step refused it. */
 		cJSON *e = cJSON_CreateObject();

@@ -737,6 +737,7 @@ int cmd_serve(int argc, char **argv)
 	if (ipv6)
 		flags |= MHD_USE_IPv6;
 	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &srv,
+			     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)conns,
@@ -744,7 +745,6 @@ int cmd_serve(int argc, char **argv)
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, SERVE_CONNECTION_MEMORY,
 			     MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv,
-			     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 			     MHD_OPTION_END);
 	if (!d) {
 		serve_error("cannot listen on %s (address in use, or not an address of this "

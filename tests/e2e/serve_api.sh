@@ -130,11 +130,15 @@ s=$(req badholder POST /api/v1/verify -H 'Content-Type: text/plain' -H 'X-Holder
 expect badholder 400 "$s" '"code":"bad_holder_id"'
 
 # --- garbage, media types, limits, methods, paths --------------------------------------
-head -c 3000 /dev/urandom >"$W/garbage.bin"
+{ printf 'X'; head -c 3000 /dev/urandom; } >"$W/garbage.bin"
 s=$(req garbage POST /api/v1/verify -H 'Content-Type: text/plain' --data-binary @"$W/garbage.bin")
 expect garbage 400 "$s" '"error":{"code":' '"valid":false' '{"name":"decode","ok":false'
 s=$(req badjson POST /api/v1/verify -H 'Content-Type: application/json' --data-binary '{"a":1,"a":2}')
-expect badjson 400 "$s" '"error":{"code":'
+expect badjson 400 "$s" '"error":{"code":"json_dupkey"'
+s=$(req cutjson POST /api/v1/verify -H 'Content-Type: application/json' --data-binary '{"type":')
+expect cutjson 400 "$s" '"error":{"code":"json_syntax"'
+s=$(req notcert POST /api/v1/verify -H 'Content-Type: application/json' --data-binary '{"a":1}')
+expect notcert 200 "$s" '"valid":false' '{"name":"schema","ok":false' '!"error":{'
 s=$(req badqr POST /api/v1/verify -H 'Content-Type: text/plain' --data-binary 'EC1:%%%%')
 expect badqr 400 "$s" '"error":{"code":'
 s=$(req badimage POST /api/v1/verify -H 'Content-Type: image/png' --data-binary @"$W/garbage.bin")
@@ -262,11 +266,13 @@ expect keepstatus 200 "$s" '"valid":false' '{"name":"status","ok":false'
 rm -f "$W/status/broken.json"
 
 # --- concurrency: 64 requests at once ----------------------------------------------
+pids=()
 for i in $(seq 1 64); do
 	curl -sS -o "$W/par$i.body" -H 'Content-Type: text/plain' --data-binary @"$W/revoked.qr" \
 		"${COUNTER_URL%/}/api/v1/verify" &
+	pids+=($!)
 done
-wait
+wait "${pids[@]}"
 n=0
 for i in $(seq 1 64); do grep -qF '"valid":false' "$W/par$i.body" && n=$((n + 1)); done
 [ $n = 64 ] && ok "64 parallel verifications" || bad "parallel: $n of 64 answered"

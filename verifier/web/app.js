@@ -38,6 +38,9 @@
       failed: '未通过',
       notRun: '未执行',
       notRunWhy: '前一项未通过，本项未执行。',
+      notChecked: '未核查',
+      notCheckedWhy: '本项未核查。',
+      statusUnchecked: '注意：撤销状态未核查。',
       empty: '请先扫描或粘贴二维码内容。',
       claimEmpty: '请先粘贴申报 JSON 或选择申报文件。',
       requestFailed: '请求失败',
@@ -56,8 +59,8 @@
         trust: ['信任列表', '签发密钥在省级信任列表中。', '签发密钥不在信任列表中或不受信任。'],
         scope: ['授权范围', '签发机构有权签发此类证书，签发时密钥有效。', '签发机构无权签发此类证书，或签发时密钥已停用、不在有效期内。'],
         validity: ['有效期', '证书在有效期内。', '证书不在有效期内（尚未生效或已过期）。'],
-        status: ['撤销状态', '证书未被撤销。', '证书已被撤销，或无法核查撤销状态。'],
-        holder: ['持证人', '持证人身份证号与证书一致。', '持证人身份证号与证书不符。']
+        status: ['撤销状态', '证书未被撤销。', '证书已被撤销，或无法核查撤销状态。', '未核查撤销状态：本服务没有该发证机构的撤销列表。'],
+        holder: ['持证人', '持证人身份证号与证书一致。', '持证人身份证号与证书不符。', '未核对持证人：未输入身份证号。']
       },
       revoked: '证书已被发证机构撤销。',
       fields: {
@@ -128,6 +131,9 @@
       failed: 'failed',
       notRun: 'not run',
       notRunWhy: 'Not run because an earlier check failed.',
+      notChecked: 'not checked',
+      notCheckedWhy: 'Not checked.',
+      statusUnchecked: 'Note: revocation was not checked.',
       empty: 'Scan or paste a QR text first.',
       claimEmpty: 'Paste a claim JSON or choose a claim file first.',
       requestFailed: 'Request failed',
@@ -146,8 +152,8 @@
         trust: ['Trust list', 'The signing key is on the province trust list.', 'The signing key is not on the trust list or is not trusted.'],
         scope: ['Scope', 'The issuer may issue this certificate and its key was valid when it signed.', 'The issuer may not issue this certificate, or its key was retired or out of its validity when it signed.'],
         validity: ['Validity', 'The certificate is within its validity period.', 'The certificate is not valid now (not yet valid, or expired).'],
-        status: ['Revocation', 'The certificate is not revoked.', 'The certificate is revoked, or its revocation status could not be checked.'],
-        holder: ['Holder', 'The holder\'s ID number matches the certificate.', 'The holder\'s ID number does not match the certificate.']
+        status: ['Revocation', 'The certificate is not revoked.', 'The certificate is revoked, or its revocation status could not be checked.', 'Revocation not checked: this service has no status list of the issuer.'],
+        holder: ['Holder', 'The holder\'s ID number matches the certificate.', 'The holder\'s ID number does not match the certificate.', 'Holder not checked: no ID number was given.']
       },
       revoked: 'The issuer has revoked this certificate.',
       fields: {
@@ -262,6 +268,15 @@
     stamp();
   }
 
+  // The result sits under the scanner field; a claim's result is above the claim form,
+  // so bring it into view.
+  function reveal() {
+    const r = $('result');
+    if (r.getBoundingClientRect().top < 0 && typeof r.scrollIntoView === 'function') {
+      r.scrollIntoView({ block: 'start' });
+    }
+  }
+
   function renderError(data, status) {
     $('verdict').textContent = t('requestFailed');
     $('verdict').classList.add('bad');
@@ -277,8 +292,12 @@
     const v = $('verdict');
     v.textContent = ok ? t('valid') : t('invalid');
     v.classList.add(ok ? 'good' : 'bad');
-    $('verdict-note').textContent = ok ? t('validNote') : t('invalidNote');
-    renderChecks(r.checks || []);
+    const checks = Array.isArray(r.checks) ? r.checks : [];
+    const status = checks.find((c) => c && c.name === 'status');
+    $('verdict-note').textContent = ok
+      ? t('validNote') + (status && status.ok === null ? ' ' + t('statusUnchecked') : '')
+      : t('invalidNote');
+    renderChecks(checks);
     if (r.certificate && typeof r.certificate === 'object') renderFields(r.certificate);
   }
 
@@ -288,17 +307,22 @@
     checks.forEach((c) => { if (c && typeof c.name === 'string') byName[c.name] = c; });
     const names = CHECK_ORDER.filter((n) => byName[n]).concat(
       Object.keys(byName).filter((n) => CHECK_ORDER.indexOf(n) < 0));
+    let failedBefore = false;
     names.forEach((n) => {
       const c = byName[n];
       const words = t('checks')[n] || [n, '', ''];
       const state = c.ok === true ? 'passed' : c.ok === false ? 'failed' : 'not-run';
+      // null: skipped after a failure, or (status, holder) nothing to check it against
+      const skipped = state === 'not-run' && failedBefore;
       const li = el('li', 'check ' + state);
       li.dataset.check = n;
       li.appendChild(el('span', 'check-mark', state === 'passed' ? '✓' : state === 'failed' ? '✗' : '–'));
       li.appendChild(el('span', 'check-name', words[0]));
       li.appendChild(el('span', 'check-state',
-        state === 'passed' ? t('passed') : state === 'failed' ? t('failed') : t('notRun')));
-      let say = state === 'passed' ? words[1] : state === 'failed' ? words[2] : t('notRunWhy');
+        state === 'passed' ? t('passed') : state === 'failed' ? t('failed') : skipped ? t('notRun') : t('notChecked')));
+      let say = state === 'passed' ? words[1] : state === 'failed' ? words[2]
+        : skipped ? t('notRunWhy') : (words[3] || t('notCheckedWhy'));
+      if (state === 'failed') failedBefore = true;
       if (n === 'status' && state === 'failed' && /revoked/i.test(c.detail || '')) say = t('revoked');
       li.appendChild(el('span', 'check-words', say));
       if (c.detail) li.appendChild(el('span', 'check-detail', c.detail));
@@ -400,6 +424,7 @@
       last = { kind: 'error', data, status: res.status, at: new Date() };
     }
     render();
+    reveal();
   }
 
   function holderHeaders(h) {
