@@ -55,7 +55,7 @@ EOF
 
 echo "# ecert-verifier serve: $CORES cores, $CORES worker threads; wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION"
 # Quiet the access log for the run (stderr → file; it is one line per request).
-wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$W/verify.lua" \
+/usr/bin/time -f "# wrk itself used %U s user + %S s system CPU" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$W/verify.lua" \
 	"${COUNTER_URL%/}/api/v1/verify" | tee "$W/wrk.out"
 counter_stop || true
 
@@ -79,5 +79,5 @@ awk -v req="$req" -v dur="$dur" -v errs="$errs" -v p50="$p50" -v p99="$p99" \
 	printf "latency p50 / p99      %10.2f / %.2f ms   (target p99 < 50 ms: %s)\n",
 		p50 / 1000, p99 / 1000, p99 < 50000 ? "met" : "NOT met";
 	printf "openssl SM2 verify/s   %10.0f   per core, x %d cores = %.0f\n", verify, cores, cores * verify;
-	printf "ratio rps/(cores*rate) %10.2f   (target >= 0.8: %s)\n", ratio, ratio >= 0.8 ? "met" : "NOT met";
+	printf "ratio rps/(cores*rate) %10.2f   (target >= 0.8: %s)\n", ratio, (ratio >= 0.8 ? "met" : "NOT met");
 }'

@@ -11,6 +11,7 @@
 #include "ecert/json.h"
 #include "ecert/key.h"
 #include "ecert/proof.h"
+#include "ecert/record.h"
 #include "ecert/sign.h"
 #include "ecert/trustedit.h"
 #include "ecert/trustlist.h"
@@ -19,8 +20,8 @@
 
 /* Comma-separated lists on the command line: at most this many items. */
 #define TRUST_LIST_ITEMS_MAX ECERT_TRUSTLIST_OCCUPATIONS_MAX
-/* "YYYY-MM-DD" + "T00:00:00+08:00" + NUL */
-#define DAY_TIME_SIZE 32
+#define DATE_TEXT_LEN 10 /* YYYY-MM-DD */
+#define SECONDS_PER_DAY 86400
 
 enum {
 	OPT_ROOT = 1000,
@@ -284,16 +285,11 @@ static int split_list(char *s, const char **items, size_t max, size_t *n)
  * (end_of_day 1) of that day in China time. */
 static int parse_when(const char *s, int end_of_day, int64_t *t)
 {
-	struct ecert_date d;
-	char buf[DAY_TIME_SIZE];
-
-	if (ecert_time_parse(s, t, NULL) == ECERT_OK)
-		return 0;
-	if (ecert_date_parse(s, &d, NULL) != ECERT_OK)
+	if (ecert_record_time_parse(s, t, NULL) != ECERT_OK)
 		return -1;
-	ecert_date_format(&d, buf);
-	strcat(buf, end_of_day ? "T23:59:59+08:00" : "T00:00:00+08:00");
-	return ecert_time_parse(buf, t, NULL) == ECERT_OK ? 0 : -1;
+	if (end_of_day && strlen(s) == DATE_TEXT_LEN)
+		*t += SECONDS_PER_DAY - 1;
+	return 0;
 }
 
 static int load_root_private(const struct trust_args *a, EVP_PKEY **root, struct ecert_error *err)

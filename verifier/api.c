@@ -137,7 +137,7 @@ size_t api_body_max(enum api_route route, const char *content_type)
 		switch (body_kind_of(content_type)) {
 		case BODY_TEXT:
 		case BODY_JSON:
-			return API_TEXT_BODY_MAX;
+			return API_VERIFY_TEXT_MAX;
 		case BODY_IMAGE:
 			return API_IMAGE_BODY_MAX;
 		case BODY_MULTIPART:
@@ -150,7 +150,7 @@ size_t api_body_max(enum api_route route, const char *content_type)
 		switch (body_kind_of(content_type)) {
 		case BODY_TEXT:
 		case BODY_JSON:
-			return API_TEXT_BODY_MAX;
+			return API_CLAIM_BODY_MAX;
 		default:
 			return 0;
 		}
@@ -392,34 +392,45 @@ static int handle_verify(const struct api_ctx *ctx, const struct api_request *re
 static int handle_claim(const struct api_ctx *ctx, const struct api_request *req,
 			enum body_kind kind, struct api_response *resp)
 {
+	struct ecert_json_limits lim = {API_CLAIM_BODY_MAX, 0};
+	struct ecert_verify_opts opts;
+	struct ecert_claim_report rep;
 	struct ecert_error err;
 	char msg[API_MSG_MAX];
 	cJSON *claim = NULL;
 	int rc;
 
-	(void)ctx;
 	if (kind != BODY_JSON && kind != BODY_TEXT)
 		return answer_error(resp, 415, "unsupported_media_type",
 				    "send the claim as application/json");
+	if (!ctx->snap->rules)
+		return answer_error(resp, 503, "unavailable", "no pathway rules are loaded");
 	ecert_error_clear(&err);
-	rc = ecert_json_parse((const char *)req->body, req->len, NULL, &claim, &err);
+	rc = ecert_json_parse((const char *)req->body, req->len, &lim, &claim, &err);
 	if (rc != ECERT_OK) {
 		error_text(&err, msg, sizeof msg);
 		return answer_error(resp, rc == ECERT_ERR_NOMEM ? 500 : 400, ecert_errname(rc),
 				    msg);
 	}
-	if (!cJSON_IsObject(claim)) {
-		cJSON_Delete(claim);
-		return answer_error(resp, 400, "schema", "a claim is a JSON object");
+	memset(&opts, 0, sizeof opts);
+	opts.at = ctx->now;
+	opts.require_status = ctx->require_status;
+	/* Every verdict (eligible, not eligible, needs review) is a 200 answer; a claim that
+	 * cannot be read is the request's fault (400). */
+	rc = ecert_claim_check(ctx->snap->verifier, ctx->snap->rules, claim, &opts, &rep, &err);
+	if (rc == ECERT_OK) {
+		resp->json = ecert_claim_report_json(&rep);
+		resp->status = 200;
+		if (!resp->json)
+			rc = answer_error(resp, 500, "nomem", "out of memory");
+	} else {
+		error_text(&err, msg, sizeof msg);
+		rc = answer_error(resp, rc == ECERT_ERR_NOMEM ? 500 : 400, ecert_errname(rc),
+				  msg);
 	}
-	/* TODO(lead): call claim_evaluate_json() (api.h) once the claim command provides it:
-	 *   rc = claim_evaluate_json(ctx->snap->verifier, ctx->snap->rules, claim, &opts,
-	 *                            &resp->json, &verdict, &err);
-	 *   200 with the answer for every verdict; 400 (err) when the claim cannot be read.
-	 * Until then the endpoint says so instead of inventing a verdict. */
+	ecert_claim_report_free(&rep);
 	cJSON_Delete(claim);
-	return answer_error(resp, 501, "not_implemented",
-			    "claim evaluation is not available in this build yet");
+	return rc;
 }
 
 int api_handle(const struct api_ctx *ctx, const struct api_request *req,

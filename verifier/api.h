@@ -23,13 +23,17 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cjson/cJSON.h>
+#include "ecert/claim.h"
 #include "ecert/error.h"
 #include "ecert/json.h"
 #include "ecert/qrscan.h"
 #include "ecert/verify.h"
 
-/* Largest body of a text request (QR text, certificate, claim with its evidence). */
-#define API_TEXT_BODY_MAX ECERT_JSON_MAX_BYTES
+/* Largest body of a verify text request: a QR text (at most ECERT_QR_TEXT_MAX) or a
+ * certificate's JSON (a few KB; the pipeline refuses more than 64 KiB). */
+#define API_VERIFY_TEXT_MAX ((size_t)64 * 1024)
+/* Largest claim (with its evidence certificates). */
+#define API_CLAIM_BODY_MAX ECERT_CLAIM_MAX_BYTES
 /* Largest image accepted for a verify (a phone photo of a paper certificate). */
 #define API_IMAGE_BODY_MAX ((size_t)16 * 1024 * 1024)
 /* Largest raw multipart/form-data body (the image plus the form's overhead). */
@@ -128,15 +132,5 @@ cJSON *api_error_json(const char *code, const char *message);
 /* The media type of a Content-Type value, lowercased, without parameters, into out
  * ("" when absent or too long). */
 void api_media_type(const char *content_type, char *out, size_t outlen);
-
-/* Provided by the claim command (verifier/claim.c, the lead): evaluate a parsed claim —
- * verify every evidence certificate with `v` under `opts`, apply `rules` — and give the
- * same JSON `claim --json` prints (*out, owned by the caller) and the verdict
- * (enum ecert_rules_verdict). Errors: ECERT_ERR_SCHEMA / ECERT_ERR_INVALID for a claim
- * that cannot be read (err->where names the member), ECERT_ERR_NOMEM. Thread-safe.
- * TODO(lead): not linked yet — api.c answers /api/v1/claims with 501 until it lands. */
-int claim_evaluate_json(const struct ecert_verifier *v, const struct ecert_rules *rules,
-			const cJSON *claim, const struct ecert_verify_opts *opts, cJSON **out,
-			int *verdict, struct ecert_error *err);
 
 #endif

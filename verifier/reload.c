@@ -44,6 +44,7 @@ struct reloader {
 	char *trust_path;
 	char *status_dir;
 	char *rules_path;
+	char *table_path;
 	EVP_PKEY *root;
 
 	pthread_mutex_t lock; /* current, refs, stale */
@@ -179,6 +180,8 @@ static int fingerprint(const struct reloader *r, struct ecert_buf *fp, struct fi
 	fp_add(fp, r->trust_path);
 	if (r->rules_path)
 		fp_add(fp, r->rules_path);
+	if (r->table_path)
+		fp_add(fp, r->table_path);
 	if (r->status_dir) {
 		fp_add(fp, r->status_dir);
 		rc = list_status_files(r->status_dir, fs, err);
@@ -241,10 +244,11 @@ static int load_slot(const struct reloader *r, const struct file_set *fs, struct
 	}
 	memset(&src, 0, sizeof src);
 	src.rules_path = r->rules_path; /* NULL: the embedded rules */
+	src.table_path = r->table_path; /* NULL: the embedded trial table */
 	rc = ecert_rules_load(&src, &s->rules, err);
 	if (rc != ECERT_OK) {
-		if (!err->where[0] && r->rules_path)
-			ecert_error_where(err, "%s", r->rules_path);
+		if (!err->where[0])
+			ecert_error_where(err, "%s", r->rules_path ? r->rules_path : "pathway rules");
 		goto out;
 	}
 	s->snap.trustlist = s->tl;
@@ -293,6 +297,7 @@ int reload_new(const struct reload_config *cfg, struct reloader **out, struct ec
 	r->trust_path = dup_opt(cfg->trust_path, &oom);
 	r->status_dir = dup_opt(cfg->status_dir, &oom);
 	r->rules_path = dup_opt(cfg->rules_path, &oom);
+	r->table_path = dup_opt(cfg->table_path, &oom);
 	if (oom) {
 		rc = ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
 		goto out;
@@ -475,6 +480,7 @@ void reload_free(struct reloader *r)
 	ecert_free(r->trust_path);
 	ecert_free(r->status_dir);
 	ecert_free(r->rules_path);
+	ecert_free(r->table_path);
 	pthread_mutex_destroy(&r->lock);
 	pthread_mutex_destroy(&r->check_lock);
 	pthread_mutex_destroy(&r->wait_lock);

@@ -32,6 +32,7 @@ struct reload_config {
 	const char *trust_path; /* signed trust list */
 	const char *status_dir; /* directory of signed status lists, or NULL */
 	const char *rules_path; /* pathway rules file, or NULL for the embedded rules */
+	const char *table_path; /* specialty↔occupation table, or NULL for the embedded one */
 };
 
 struct reloader;

@@ -113,7 +113,9 @@ static void help(void)
 	       "  --root FILE            province root public key (SPKI PEM)\n"
 	       "  --trust FILE           trust list signed by the root key\n"
 	       "  --status-dir DIR       directory of signed status lists (*.json)\n"
-	       "  --rules FILE           pathway rules (default: the built-in rules)\n"
+	       "  --rules FILE           pathway rules for claims (default: the built-in rules)\n"
+	       "  --table FILE           specialty/occupation table (default: the built-in\n"
+	       "                         trial table)\n"
 	       "  --require-status       revocation not checked is a failure\n"
 	       "  --threads N            worker threads (default: the number of cores)\n"
 	       "  --max-connections N    connections at once (default %d)\n"
@@ -618,6 +620,7 @@ enum {
 	OPT_TRUST,
 	OPT_STATUS_DIR,
 	OPT_RULES,
+	OPT_TABLE,
 	OPT_REQUIRE_STATUS,
 	OPT_THREADS,
 	OPT_MAX_CONN,
@@ -632,6 +635,7 @@ int cmd_serve(int argc, char **argv)
 		{"trust", required_argument, NULL, OPT_TRUST},
 		{"status-dir", required_argument, NULL, OPT_STATUS_DIR},
 		{"rules", required_argument, NULL, OPT_RULES},
+		{"table", required_argument, NULL, OPT_TABLE},
 		{"require-status", no_argument, NULL, OPT_REQUIRE_STATUS},
 		{"threads", required_argument, NULL, OPT_THREADS},
 		{"max-connections", required_argument, NULL, OPT_MAX_CONN},
@@ -677,6 +681,9 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case OPT_RULES:
 			cfg.rules_path = optarg;
+			break;
+		case OPT_TABLE:
+			cfg.table_path = optarg;
 			break;
 		case OPT_REQUIRE_STATUS:
 			srv.require_status = 1;

@@ -1,7 +1,7 @@
 /* ecert-verifier serve — the verification counter's web service (libmicrohttpd).
  *
  *   ecert-verifier serve --root ROOT.pub --trust trust.json [--listen ADDR:PORT]
- *                        [--status-dir DIR] [--rules FILE] [--require-status]
+ *                        [--status-dir DIR] [--rules FILE] [--table FILE] [--require-status]
  *                        [--threads N] [--max-connections N] [--timeout SECONDS]
  *
  * Serves the counter page and the JSON API of api.h, reloading the trust list, status

@@ -18,7 +18,7 @@
 
 /* A double is always recovered from 17 significant digits (DBL_DECIMAL_DIG). */
 #define MAX_DIGITS 17
-/* ECMAScript writes plain decimals for 1e-7 < |x| < 1e21 (exponents -6 .. 20). */
+/* ECMAScript writes plain decimals for 1e-6 <= |x| < 1e21 (exponents -6 .. 20). */
 #define PLAIN_EXP_MAX 21
 #define PLAIN_EXP_MIN (-6)
 

@@ -517,13 +517,17 @@ static void path_add(struct path *p, const char *s, size_t n)
 	(void)append_clean(p->buf, sizeof(p->buf), &p->len, s, n);
 }
 
+/* The empty key is shown as "" so that a location is never empty ({"":1,"":2}). */
 static size_t path_push_key(struct path *p, const char *key)
 {
 	size_t old = p->len;
 
 	if (p->len > 0)
 		path_add(p, ".", 1);
-	path_add(p, key, strlen(key));
+	if (*key)
+		path_add(p, key, strlen(key));
+	else
+		path_add(p, "\"\"", 2);
 	return old;
 }
 

@@ -10,7 +10,6 @@
 
 #include "ecert/alloc.h"
 #include "ecert/datetime.h"
-#include "ecert/domain.h"
 #include "ecert/json.h"
 #include "ecert/key.h"
 #include "ecert/proof.h"
@@ -21,8 +20,6 @@
 
 #define KIND_TITLE_BIT 1u
 #define KIND_SKILL_BIT 2u
-/* "urn:ecert:root#" + kid + NUL */
-#define ROOT_VM_SIZE (sizeof(ECERT_TRUSTLIST_ROOT_VM) - 1 + ECERT_KID_LEN + 1)
 
 struct ecert_trust_entry {
 	char kid[ECERT_KID_LEN + 1];
@@ -116,7 +113,7 @@ static int check_root(const cJSON *doc, EVP_PKEY *root, char root_kid[ECERT_KID_
 	const cJSON *r, *proof;
 	const char *kid, *suite, *vm, *purpose;
 	const char *root_suite;
-	char want_vm[ROOT_VM_SIZE];
+	char want_vm[ECERT_TRUSTLIST_ROOT_VM_SIZE];
 	int rc;
 
 	if (!cJSON_IsObject(doc))
@@ -232,9 +229,10 @@ static int parse_time(const cJSON *obj, const char *key, const char *where, int6
 	return ECERT_OK;
 }
 
-/* A list of strings (series, occupations): non-empty, bounded, no duplicates. */
-static int copy_str_array(const cJSON *arr, const char *where, size_t max, int occupations,
-                          char ***out, size_t *n_out, struct ecert_error *err)
+/* A list of strings (series, occupations): non-empty, bounded, no duplicates (which the
+ * schema cannot say). Their form is the schema's business. */
+static int copy_str_array(const cJSON *arr, const char *where, size_t max, char ***out,
+                          size_t *n_out, struct ecert_error *err)
 {
 	const cJSON *it;
 	size_t n = 0, i, j;
@@ -258,14 +256,6 @@ static int copy_str_array(const cJSON *arr, const char *where, size_t max, int o
 		if (!cJSON_IsString(it) || !it->valuestring[0]) {
 			ecert_error_where(err, "%s[%zu]", where, i);
 			return ecert_fail(err, ECERT_ERR_SCHEMA, "expected a non-empty string");
-		}
-		if (occupations &&
-		    ecert_domain_occupation_code_check(it->valuestring, 1, NULL) != ECERT_OK) {
-			ecert_error_where(err, "%s[%zu]", where, i);
-			return ecert_fail(err, ECERT_ERR_SCHEMA,
-			                  "expected an occupation code or prefix (6, 6-18, "
-			                  "6-18-01, 6-18-01-01), found \"%.*s\"",
-			                  utf8_clip(it->valuestring, 20), it->valuestring);
 		}
 		for (j = 0; j < i; j++) {
 			if (strcmp(v[j], it->valuestring) == 0) {
@@ -437,8 +427,8 @@ static int parse_entry(const cJSON *je, size_t idx, struct ecert_trust_entry *e,
 			return bad_shape(err, sub, "expected an array of series names");
 		if (!(e->kinds & KIND_TITLE_BIT))
 			return bad_shape(err, sub, "series limit title keys; kinds has no title");
-		rc = copy_str_array(arr, sub, ECERT_TRUSTLIST_SERIES_MAX, 0, &e->series,
-		                    &e->n_series, err);
+		rc = copy_str_array(arr, sub, ECERT_TRUSTLIST_SERIES_MAX, &e->series, &e->n_series,
+		                    err);
 		if (rc != ECERT_OK)
 			return rc;
 	}
@@ -450,26 +440,11 @@ static int parse_entry(const cJSON *je, size_t idx, struct ecert_trust_entry *e,
 		if (!(e->kinds & KIND_SKILL_BIT))
 			return bad_shape(err, sub,
 			                 "occupations limit skill keys; kinds has no skill");
-		rc = copy_str_array(arr, sub, ECERT_TRUSTLIST_OCCUPATIONS_MAX, 1, &e->occupations,
+		rc = copy_str_array(arr, sub, ECERT_TRUSTLIST_OCCUPATIONS_MAX, &e->occupations,
 		                    &e->n_occupations, err);
 		if (rc != ECERT_OK)
 			return rc;
 	}
-	return ECERT_OK;
-}
-
-static int check_context_and_type(const cJSON *doc, struct ecert_error *err)
-{
-	const cJSON *a;
-
-	a = ecert_json_arr(doc, "@context");
-	if (!a || cJSON_GetArraySize(a) != 1 || !cJSON_IsString(cJSON_GetArrayItem(a, 0)) ||
-	    strcmp(cJSON_GetArrayItem(a, 0)->valuestring, ECERT_TRUSTLIST_CONTEXT) != 0)
-		return bad_shape(err, "@context", "expected [\"%s\"]", ECERT_TRUSTLIST_CONTEXT);
-	a = ecert_json_arr(doc, "type");
-	if (!a || cJSON_GetArraySize(a) != 1 || !cJSON_IsString(cJSON_GetArrayItem(a, 0)) ||
-	    strcmp(cJSON_GetArrayItem(a, 0)->valuestring, ECERT_TRUSTLIST_TYPE) != 0)
-		return bad_shape(err, "type", "expected [\"%s\"]", ECERT_TRUSTLIST_TYPE);
 	return ECERT_OK;
 }
 
@@ -479,12 +454,10 @@ static int parse_header(const cJSON *doc, struct ecert_trustlist *tl, struct ece
 	const char *s;
 	int rc;
 
-	rc = check_context_and_type(doc, err);
-	if (rc != ECERT_OK)
-		return rc;
+	/* @context, type and the id's form: the schema has checked them */
 	s = ecert_json_str(doc, "id");
-	if (!s || strncmp(s, ECERT_TRUSTLIST_ID_PREFIX, strlen(ECERT_TRUSTLIST_ID_PREFIX)) != 0)
-		return bad_shape(err, "id", "expected \"%s<name>\"", ECERT_TRUSTLIST_ID_PREFIX);
+	if (!s)
+		return bad_shape(err, "id", "expected a string");
 	rc = copy_str(s, &tl->id, err);
 	if (rc != ECERT_OK)
 		return rc;

@@ -4,7 +4,6 @@
 //   COUNTER_URL   the service, e.g. http://127.0.0.1:40123/
 //   FIXTURES      directory with valid.qr, tampered.qr, revoked.qr, valid.png, claim-*.json
 //   ARTIFACTS     where screenshots go
-//   CLAIMS_WIRED  1 if POST /api/v1/claims evaluates claims, 0 if it answers 501
 // Prints "N passed, M failed" and exits non-zero on any failure.
 import { chromium } from 'playwright-core';
 import { readFileSync, mkdirSync } from 'node:fs';
@@ -13,7 +12,6 @@ import { join } from 'node:path';
 const url = process.env.COUNTER_URL;
 const fx = process.env.FIXTURES;
 const out = process.env.ARTIFACTS;
-const claimsWired = process.env.CLAIMS_WIRED === '1';
 if (!url || !fx || !out) {
   console.error('COUNTER_URL, FIXTURES and ARTIFACTS are required');
   process.exit(2);
@@ -60,11 +58,9 @@ page.on('request', (r) => {
   if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')) foreign.push(u);
 });
 page.on('console', (m) => {
-  // 4xx answers the test asks for (and 501 while claims are not wired) are logged by
-  // Chromium as "Failed to load resource"; anything else (a CSP refusal, a script error)
-  // is a problem.
-  const expected = claimsWired ? /status of 4\d\d/ : /status of (4\d\d|501)/;
-  if (m.type() === 'error' && !(/^Failed to load resource: the server responded/.test(m.text()) && expected.test(m.text()))) {
+  // 4xx answers the test asks for are logged by Chromium as "Failed to load resource";
+  // anything else (a CSP refusal, a script error) is a problem.
+  if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) {
     problems.push(m.text());
   }
 });
@@ -131,20 +127,25 @@ try {
     await page.screenshot({ path: join(out, 'counter-upload.png'), fullPage: true });
   });
 
-  await step('claim submitted', async () => {
+  await step('claim → 符合条件 with its findings; not eligible and needs review', async () => {
     await page.fill('#claim-text', read('claim-eligible.json'));
     await page.click('#claim-submit');
-    if (claimsWired) {
-      await waitVerdict('符合条件');
-      const rules = await page.locator('#checks li.finding').count();
-      assert(rules > 0, 'no findings listed');
-    } else {
-      // the service says plainly that claims are not evaluated yet (HTTP 501)
-      await waitVerdict('请求失败');
-      const note = await page.locator('#verdict-note').textContent();
-      assert(note.includes('501') && note.includes('not_implemented'), `note: ${note}`);
-    }
+    await waitVerdict('符合条件');
+    assert(await verdict.evaluate((e) => e.classList.contains('good')), 'eligible not green');
+    const n = await page.locator('#checks li.finding').count();
+    assert(n > 5, `findings listed: ${n}`);
+    const years = await page.locator('#checks li[data-rule="s2t-years"] .check-words').textContent();
+    assert(years.includes('满 3 年'), `s2t-years finding: ${years}`);
     await page.screenshot({ path: join(out, 'counter-claim.png'), fullPage: true });
+    await page.fill('#claim-text', read('claim-not-eligible.json'));
+    await page.click('#claim-submit');
+    await waitVerdict('不符合条件');
+    assert(await page.locator('#checks li[data-rule="s2t-years"]').evaluate((e) => e.classList.contains('failed')),
+      's2t-years not marked failed');
+    await page.fill('#claim-text', read('claim-review.json'));
+    await page.click('#claim-submit');
+    await waitVerdict('需人工审核');
+    assert(await verdict.evaluate((e) => e.classList.contains('review')), 'needs review not amber');
   });
 
   await step('English switch', async () => {

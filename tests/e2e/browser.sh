@@ -45,12 +45,7 @@ counter_fixtures "$W" || {
 counter_start "$W" "$LOG" || exit 1
 echo "# service at $COUNTER_URL, screenshots in $ARTIFACTS"
 
-code=$(curl -sS -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
-	--data-binary @"$W/claim-eligible.json" "${COUNTER_URL%/}/api/v1/claims")
-wired=1
-[ "$code" = 501 ] && wired=0
-
-COUNTER_URL=$COUNTER_URL FIXTURES=$W ARTIFACTS=$ARTIFACTS CLAIMS_WIRED=$wired CHROMIUM=$CHROMIUM \
+COUNTER_URL=$COUNTER_URL FIXTURES=$W ARTIFACTS=$ARTIFACTS CHROMIUM=$CHROMIUM \
 	timeout 300 node "$BROWSER_DIR/counter.spec.mjs"
 rc=$?
 counter_stop || {

@@ -110,16 +110,16 @@ static void test_media_type(void **state)
 static void test_body_max(void **state)
 {
 	(void)state;
-	assert_int_equal(api_body_max(API_ROUTE_VERIFY, "text/plain"), API_TEXT_BODY_MAX);
+	assert_int_equal(api_body_max(API_ROUTE_VERIFY, "text/plain"), API_VERIFY_TEXT_MAX);
 	assert_int_equal(api_body_max(API_ROUTE_VERIFY, "application/json; charset=utf-8"),
-			 API_TEXT_BODY_MAX);
+			 API_VERIFY_TEXT_MAX);
 	assert_int_equal(api_body_max(API_ROUTE_VERIFY, "image/png"), API_IMAGE_BODY_MAX);
 	assert_int_equal(api_body_max(API_ROUTE_VERIFY, "image/jpeg"), API_IMAGE_BODY_MAX);
 	assert_int_equal(api_body_max(API_ROUTE_VERIFY, "multipart/form-data; boundary=b"),
 			 API_UPLOAD_BODY_MAX);
 	assert_int_equal(api_body_max(API_ROUTE_VERIFY, "application/x-www-form-urlencoded"), 0);
 	assert_int_equal(api_body_max(API_ROUTE_VERIFY, NULL), 0);
-	assert_int_equal(api_body_max(API_ROUTE_CLAIMS, "application/json"), API_TEXT_BODY_MAX);
+	assert_int_equal(api_body_max(API_ROUTE_CLAIMS, "application/json"), API_CLAIM_BODY_MAX);
 	assert_int_equal(api_body_max(API_ROUTE_CLAIMS, "image/png"), 0);
 	assert_int_equal(api_body_max(API_ROUTE_CLAIMS, "multipart/form-data; boundary=b"), 0);
 	assert_int_equal(api_body_max(API_ROUTE_HEALTH, "text/plain"), 0);
@@ -180,7 +180,7 @@ static void test_oversized(void **state)
 {
 	struct api_request req;
 	struct api_response resp;
-	unsigned char *big = ecert_calloc(1, API_TEXT_BODY_MAX + 1);
+	unsigned char *big = ecert_calloc(1, API_VERIFY_TEXT_MAX + 1);
 
 	(void)state;
 	assert_non_null(big);
@@ -189,7 +189,7 @@ static void test_oversized(void **state)
 	req.path = "/api/v1/verify";
 	req.content_type = "text/plain";
 	req.body = big;
-	req.len = API_TEXT_BODY_MAX + 1;
+	req.len = API_VERIFY_TEXT_MAX + 1;
 	assert_int_equal(api_handle(&no_snapshot, &req, &resp), ECERT_OK);
 	assert_int_equal(resp.status, 413);
 	assert_string_equal(error_code(&resp), "payload_too_large");

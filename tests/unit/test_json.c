@@ -135,6 +135,9 @@ static void test_numbers(void **state)
 	assert_string_equal(e.where, "(top level)");
 	e = expect("{\"a\":{\"b\":[1,-1e400]}}", ECERT_ERR_JSON_NUMBER);
 	assert_string_equal(e.where, "a.b[1]");
+	/* under the empty key: not "(top level)" (found by fuzz_json) */
+	e = expect("{\"\":1e400}", ECERT_ERR_JSON_NUMBER);
+	assert_string_equal(e.where, "\"\"");
 	expect("1.8e308", ECERT_ERR_JSON_NUMBER);
 	/* just inside the range, and underflow to zero, are finite */
 	expect("1.7976931348623157e308", ECERT_OK);
@@ -245,7 +248,11 @@ static void test_duplicates(void **state)
 	/* same key in different objects, or differing by case, is fine */
 	expect("{\"a\":{\"a\":{\"a\":1}},\"b\":{\"a\":2},\"A\":3}", ECERT_OK);
 	expect("{\"\":1,\" \":2}", ECERT_OK);
-	expect("{\"\":1,\"\":2}", ECERT_ERR_JSON_DUPKEY);
+	/* the empty key is named "" (found by fuzz_json: the location was empty) */
+	e = expect("{\"\":1,\"\":2}", ECERT_ERR_JSON_DUPKEY);
+	assert_string_equal(e.where, "\"\"");
+	e = expect("{\"a\":{\"\":{\"b\":1,\"b\":2}}}", ECERT_ERR_JSON_DUPKEY);
+	assert_string_equal(e.where, "a.\"\".b");
 
 	/* a big object takes the sorting path */
 	ecert_buf_putc(&b, '{');

@@ -914,7 +914,7 @@ static void test_load_out_of_memory(void **state)
 }
 
 /* Under allocation failure an edit either happens whole or not at all: the session is
- * unchanged after a failed retire / commit, and the same step then succeeds. */
+ * unchanged after a failed add / retire / commit, and the same step then succeeds. */
 static void test_edit_out_of_memory(void **state)
 {
 	struct ecert_trust_entry_spec b = spec_b();
@@ -924,6 +924,31 @@ static void test_edit_out_of_memory(void **state)
 	int rc, done = 0;
 
 	(void)state;
+	/* new and add: a failure reports NOMEM, leaks nothing, and a failed add leaves the
+	 * list as it was */
+	for (n = 0; !done; n++) {
+		assert_true(n < 100000);
+		ed = NULL;
+		ecert_alloc_fail_after(n);
+		rc = ecert_trustedit_new(root, NULL, &ed, NULL);
+		ecert_alloc_fail_after(-1);
+		if (rc != ECERT_OK) {
+			assert_int_equal(rc, ECERT_ERR_NOMEM);
+			assert_null(ed);
+			continue;
+		}
+		ecert_alloc_fail_after(n);
+		rc = ecert_trustedit_add(ed, &b, NULL);
+		ecert_alloc_fail_after(-1);
+		if (rc == ECERT_OK)
+			done = 1;
+		else
+			assert_int_equal(
+			    cJSON_GetArraySize(ecert_json_arr(ecert_trustedit_json(ed), "entries")),
+			    0);
+		ecert_trustedit_free(ed);
+	}
+	done = 0;
 	assert_int_equal(ecert_trustedit_new(root, NULL, &base, NULL), ECERT_OK);
 	assert_int_equal(ecert_trustedit_add(base, &b, NULL), ECERT_OK);
 	assert_int_equal(ecert_trustedit_commit(base, T0, NULL), ECERT_OK);

@@ -20,6 +20,7 @@
 #include <cjson/cJSON.h>
 #include <openssl/evp.h>
 #include "ecert/error.h"
+#include "ecert/key.h"
 
 #define ECERT_TRUSTLIST_SCHEMA "trustlist.schema.json"
 #define ECERT_TRUSTLIST_TYPE "EcertTrustList"
@@ -27,6 +28,7 @@
 #define ECERT_TRUSTLIST_ID_PREFIX "urn:ecert:trustlist:"
 /* The root proof's verificationMethod is this prefix + the root kid. */
 #define ECERT_TRUSTLIST_ROOT_VM "urn:ecert:root#"
+#define ECERT_TRUSTLIST_ROOT_VM_SIZE (sizeof(ECERT_TRUSTLIST_ROOT_VM) - 1 + ECERT_KID_LEN + 1)
 /* Bounds (the schema says the same; the loader enforces them itself too). */
 #define ECERT_TRUSTLIST_MAX_BYTES ((size_t)1 << 20)
 #define ECERT_TRUSTLIST_ENTRIES_MAX 1024

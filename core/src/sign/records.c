@@ -907,7 +907,7 @@ static int json_next(struct ecert_records *r, cJSON **record, unsigned long *lin
 		if ((rc = scan_value(r, err)) != ECERT_OK)
 			return rc;
 		r->js = JS_OBJECT_SCANNED;
-		/* fall through */
+		__attribute__((fallthrough));
 	case JS_OBJECT_SCANNED:
 		/* a single object: nothing may follow it (checked before it is handed out) */
 		if ((rc = skip_ws(r, &c, err)) != ECERT_OK)
@@ -940,7 +940,7 @@ static int json_next(struct ecert_records *r, cJSON **record, unsigned long *lin
 		if (c == ']')
 			return fatal(r, err, r->line, NULL, ECERT_ERR_JSON_SYNTAX,
 			             "a comma before ']' (no record follows it)");
-		/* fall through */
+		__attribute__((fallthrough));
 	case JS_ARRAY_FIRST:
 		if ((rc = skip_ws(r, &c, err)) != ECERT_OK)
 			return rc;
@@ -960,7 +960,7 @@ static int json_next(struct ecert_records *r, cJSON **record, unsigned long *lin
 			return fatal(r, err, r->line, NULL, ECERT_ERR_JSON_TRAILING,
 			             "data after the array of records");
 		r->js = JS_DONE;
-		/* fall through */
+		__attribute__((fallthrough));
 	case JS_DONE:
 		break;
 	}

@@ -14,12 +14,10 @@
 #include "ecert/uscc.h"
 #include "../utf8clip.h"
 
-/* "urn:ecert:root#" + kid + NUL */
-#define ROOT_VM_SIZE (sizeof(ECERT_TRUSTLIST_ROOT_VM) - 1 + ECERT_KID_LEN + 1)
 #define ID_SIZE (sizeof(ECERT_TRUSTLIST_ID_PREFIX) - 1 + ECERT_TRUSTLIST_NAME_MAX + 1)
 #define TIME_TEXT_SIZE 26
 /* U+3000 IDEOGRAPHIC SPACE, which Chinese input methods produce */
-#define IDEOGRAPHIC_SPACE "\xe3\x80\x80"
+#define IDEOGRAPHIC_SPACE 0x3000
 
 struct ecert_trustedit {
 	cJSON *doc;
@@ -42,28 +40,25 @@ static int nomem(struct ecert_error *err)
 	return ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
 }
 
-static struct ecert_trustedit *session_new(EVP_PKEY *root, struct ecert_error *err)
+static int session_new(EVP_PKEY *root, struct ecert_trustedit **out, struct ecert_error *err)
 {
 	struct ecert_trustedit *ed = ecert_calloc(1, sizeof(*ed));
+	int rc;
 
-	if (!ed) {
-		nomem(err);
-		return NULL;
-	}
-	if (ecert_key_kid(root, ed->root_kid, err) != ECERT_OK ||
-	    !ecert_suite_name(ecert_key_alg(root))) {
-		if (err && err->code == ECERT_OK)
-			ecert_fail(err, ECERT_ERR_KEY, "the root key is of no known type");
+	if (!ed)
+		return nomem(err);
+	rc = ecert_key_kid(root, ed->root_kid, err);
+	if (rc == ECERT_OK && !ecert_suite_name(ecert_key_alg(root)))
+		rc = ecert_fail(err, ECERT_ERR_KEY, "the root key is of no known type");
+	if (rc == ECERT_OK && EVP_PKEY_up_ref(root) != 1)
+		rc = ecert_fail(err, ECERT_ERR_CRYPTO, "cannot take a reference to the root key");
+	if (rc != ECERT_OK) {
 		ecert_free(ed);
-		return NULL;
-	}
-	if (EVP_PKEY_up_ref(root) != 1) {
-		ecert_fail(err, ECERT_ERR_CRYPTO, "cannot take a reference to the root key");
-		ecert_free(ed);
-		return NULL;
+		return rc;
 	}
 	ed->root = root;
-	return ed;
+	*out = ed;
+	return ECERT_OK;
 }
 
 static int name_ok(const char *name)
@@ -86,6 +81,20 @@ static int name_ok(const char *name)
 static int put_str(cJSON *obj, const char *key, const char *value)
 {
 	return cJSON_AddStringToObject(obj, key, value) != NULL;
+}
+
+/* Add `item` (may be NULL: a failed creation) as obj[key]; 0 on failure, and then the
+ * item is freed (cJSON_AddItemToObject leaves it to the caller when copying the key
+ * fails). */
+static int put_item(cJSON *obj, const char *key, cJSON *item)
+{
+	if (!item)
+		return 0;
+	if (!cJSON_AddItemToObject(obj, key, item)) {
+		cJSON_Delete(item);
+		return 0;
+	}
+	return 1;
 }
 
 static cJSON *str_array(const char *const *items, size_t n)
@@ -112,7 +121,7 @@ int ecert_trustedit_new(EVP_PKEY *root, const char *name, struct ecert_trustedit
 	const char *type[] = {ECERT_TRUSTLIST_TYPE};
 	char id[ID_SIZE];
 	cJSON *doc, *r;
-	int rc = ECERT_ERR_NOMEM;
+	int rc;
 
 	if (!root || !out)
 		return ecert_fail(err, ECERT_ERR_ARG, "no root key");
@@ -122,18 +131,17 @@ int ecert_trustedit_new(EVP_PKEY *root, const char *name, struct ecert_trustedit
 		                  "a list name is 1 to %d letters, digits, '.', '_', ':' or '-'",
 		                  ECERT_TRUSTLIST_NAME_MAX);
 	}
-	ed = session_new(root, err);
-	if (!ed)
-		return err ? err->code : ECERT_ERR_KEY;
+	rc = session_new(root, &ed, err);
+	if (rc != ECERT_OK)
+		return rc;
 	snprintf(id, sizeof(id), "%s%s", ECERT_TRUSTLIST_ID_PREFIX, name ? name : ed->root_kid);
 	doc = ed->doc = cJSON_CreateObject();
-	if (!doc || !cJSON_AddItemToObject(doc, "@context", str_array(ctx, 1)) ||
-	    !cJSON_AddItemToObject(doc, "type", str_array(type, 1)) || !put_str(doc, "id", id) ||
+	if (!doc || !put_item(doc, "@context", str_array(ctx, 1)) ||
+	    !put_item(doc, "type", str_array(type, 1)) || !put_str(doc, "id", id) ||
 	    !cJSON_AddNumberToObject(doc, "version", 0) || !put_str(doc, "issued", "") ||
 	    !(r = cJSON_AddObjectToObject(doc, "root")) || !put_str(r, "kid", ed->root_kid) ||
 	    !put_str(r, "cryptosuite", ecert_suite_name(ecert_key_alg(root))) ||
 	    !cJSON_AddArrayToObject(doc, "entries")) {
-		/* cJSON_AddItemToObject(NULL item) fails and leaks nothing */
 		rc = nomem(err);
 		goto out;
 	}
@@ -159,9 +167,9 @@ int ecert_trustedit_open_json(const cJSON *doc, EVP_PKEY *root, struct ecert_tru
 	ecert_trustlist_free(tl);
 	if (rc != ECERT_OK)
 		return rc;
-	ed = session_new(root, err);
-	if (!ed)
-		return err ? err->code : ECERT_ERR_KEY;
+	rc = session_new(root, &ed, err);
+	if (rc != ECERT_OK)
+		return rc;
 	ed->doc = cJSON_Duplicate(doc, 1);
 	if (!ed->doc) {
 		ecert_trustedit_free(ed);
@@ -242,7 +250,7 @@ static size_t utf8_next(const unsigned char *s, unsigned long *cp)
 
 static int is_space_cp(unsigned long c)
 {
-	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x3000;
+	return c == ' ' || (c >= '\t' && c <= '\r') || c == IDEOGRAPHIC_SPACE;
 }
 
 /* Text as the schema's text64/text100: valid UTF-8, 1..max code points, no control
@@ -438,12 +446,10 @@ static int build_entry(const struct ecert_trust_entry_spec *sp, const char *kid,
 	    !put_str(iss, "name", sp->issuer_name) || !put_time(e, "validFrom", sp->valid_from) ||
 	    (sp->has_valid_until && !put_time(e, "validUntil", sp->valid_until)) ||
 	    !put_str(e, "status", "active") || !(scope = cJSON_AddObjectToObject(e, "scope")) ||
-	    !cJSON_AddItemToObject(scope, "kinds", str_array(sp->kinds, sp->n_kinds)) ||
-	    (sp->n_series &&
-	     !cJSON_AddItemToObject(scope, "series", str_array(sp->series, sp->n_series))) ||
+	    !put_item(scope, "kinds", str_array(sp->kinds, sp->n_kinds)) ||
+	    (sp->n_series && !put_item(scope, "series", str_array(sp->series, sp->n_series))) ||
 	    (sp->n_occupations &&
-	     !cJSON_AddItemToObject(scope, "occupations",
-	                            str_array(sp->occupations, sp->n_occupations)))) {
+	     !put_item(scope, "occupations", str_array(sp->occupations, sp->n_occupations)))) {
 		rc = nomem(err);
 		goto out;
 	}
@@ -655,7 +661,7 @@ int ecert_trustedit_commit(struct ecert_trustedit *ed, int64_t now, struct ecert
 {
 	struct ecert_trustlist *tl = NULL;
 	char issued[TIME_TEXT_SIZE];
-	char vm[ROOT_VM_SIZE];
+	char vm[ECERT_TRUSTLIST_ROOT_VM_SIZE];
 	cJSON *doc = NULL;
 	long version;
 	int rc;

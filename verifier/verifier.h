@@ -1,0 +1,66 @@
+/* ecert-verifier — shared declarations of the verifier program's commands. */
+#ifndef ECERT_VERIFIER_VERIFIER_H
+#define ECERT_VERIFIER_VERIFIER_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "ecert/error.h"
+#include "ecert/trustlist.h"
+#include "ecert/verify.h"
+
+#define VERIFIER_PROG "ecert-verifier"
+#define VERIFIER_STATUS_MAX 64
+
+/* Exit codes (DESIGN §6–7): stable, pinned by the tests. */
+enum {
+	VEXIT_VALID = 0,        /* valid / eligible */
+	VEXIT_INVALID = 1,      /* invalid / not eligible */
+	VEXIT_USAGE = 2,        /* usage error or unreadable input */
+	VEXIT_REVIEW = 3,       /* claim needs review */
+};
+
+enum vlang { VLANG_ZH = 0, VLANG_EN = 1 };
+
+/* What verify, claim and serve share: the root key, the trust list and status lists. */
+struct vconfig {
+	const char *root_path;
+	const char *trust_path;
+	const char *status_paths[VERIFIER_STATUS_MAX];
+	int nstatus;
+	int lang;       /* enum vlang */
+	int json;
+	EVP_PKEY *root;
+	struct ecert_trustlist *trust;
+	struct ecert_verifier *verifier;
+};
+
+struct verifier_command {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv);
+};
+
+int cmd_verify(int argc, char **argv);
+int cmd_claim(int argc, char **argv);
+int cmd_equivalent(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+
+/* Load root, trust list and status lists named in c; on failure print the error and
+ * return VEXIT_USAGE (unreadable configuration) or VEXIT_INVALID (untrusted list). */
+int vconfig_load(struct vconfig *c);
+void vconfig_free(struct vconfig *c);
+/* Parse "zh"/"en" (also from ECERT_LANG); -1 if unknown. */
+int vlang_parse(const char *s);
+
+/* "ecert-verifier: error: WHERE: MSG" on stderr. */
+void verr(const struct ecert_error *err, const char *fallback_where);
+void verr_msg(const char *where, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int vusage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Write one verification result for a counter clerk (zh or en). */
+void report_verify_text(FILE *f, const struct ecert_verify_result *res, int lang);
+/* Short zh/en names of the checks ("签名" / "signature") and of an error code. */
+const char *report_check_label(int check, int lang);
+const char *report_error_words(int code, int lang);
+
+#endif
