@@ -30,10 +30,10 @@ static const struct {
 	const char *path;
 	enum api_route route;
 } api_routes[] = {
-	{"/healthz", API_ROUTE_HEALTH},
-	{"/api/v1/trust", API_ROUTE_TRUST},
-	{"/api/v1/verify", API_ROUTE_VERIFY},
-	{"/api/v1/claims", API_ROUTE_CLAIMS},
+    {"/healthz", API_ROUTE_HEALTH},
+    {"/api/v1/trust", API_ROUTE_TRUST},
+    {"/api/v1/verify", API_ROUTE_VERIFY},
+    {"/api/v1/claims", API_ROUTE_CLAIMS},
 };
 
 void api_media_type(const char *content_type, char *out, size_t outlen)
@@ -76,8 +76,7 @@ static enum body_kind body_kind_of(const char *content_type)
 	return BODY_UNSUPPORTED;
 }
 
-enum api_route api_route_match(const char *path, const char **allow,
-			       const struct api_asset **asset)
+enum api_route api_route_match(const char *path, const char **allow, const struct api_asset **asset)
 {
 	const struct api_asset *a;
 	size_t i;
@@ -175,7 +174,7 @@ cJSON *api_error_json(const char *code, const char *message)
 }
 
 static int answer_error(struct api_response *resp, int status, const char *code,
-			const char *message)
+                        const char *message)
 {
 	resp->status = status;
 	resp->json = api_error_json(code, message);
@@ -219,7 +218,7 @@ static int handle_health(const struct api_ctx *ctx, struct api_response *resp)
 	format_time(s->loaded_at, when, sizeof when);
 	if (!cJSON_AddStringToObject(root, "status", "ok") ||
 	    !cJSON_AddNumberToObject(root, "trustListVersion",
-				     (double)ecert_trustlist_version(s->trustlist)) ||
+	                             (double)ecert_trustlist_version(s->trustlist)) ||
 	    !cJSON_AddNumberToObject(root, "statusLists", (double)s->n_status) ||
 	    !cJSON_AddBoolToObject(root, "rules", s->rules != NULL) ||
 	    !cJSON_AddStringToObject(root, "loadedAt", when) ||
@@ -271,7 +270,7 @@ static int handle_trust(const struct api_ctx *ctx, struct api_response *resp)
 
 		if (!r || !cJSON_AddStringToObject(r, "policy", ecert_rules_policy_id(rules)) ||
 		    !cJSON_AddStringToObject(r, "documentNumber",
-					     ecert_rules_document_number(rules)) ||
+		                             ecert_rules_document_number(rules)) ||
 		    !cJSON_AddStringToObject(r, "version", ecert_rules_version(rules)))
 			goto oom;
 	}
@@ -326,7 +325,7 @@ static const struct ecert_check *unreadable(const struct ecert_verify_result *re
 }
 
 static int handle_verify(const struct api_ctx *ctx, const struct api_request *req,
-			 enum body_kind kind, struct api_response *resp)
+                         enum body_kind kind, struct api_response *resp)
 {
 	struct ecert_verify_opts opts;
 	struct ecert_verify_result res;
@@ -346,8 +345,8 @@ static int handle_verify(const struct api_ctx *ctx, const struct api_request *re
 		break;
 	default:
 		return answer_error(resp, 415, "unsupported_media_type",
-				    "send QR text as text/plain, a certificate as "
-				    "application/json, or a PNG/JPEG image");
+		                    "send QR text as text/plain, a certificate as "
+		                    "application/json, or a PNG/JPEG image");
 	}
 	memset(&opts, 0, sizeof opts);
 	opts.at = ctx->now;
@@ -355,8 +354,8 @@ static int handle_verify(const struct api_ctx *ctx, const struct api_request *re
 	if (req->holder_id && req->holder_id[0]) {
 		if (!holder_id_ok(req->holder_id, holder))
 			return answer_error(resp, 400, "bad_holder_id",
-					    "the holder's ID number must be 17 digits and a "
-					    "digit or X");
+			                    "the holder's ID number must be 17 digits and a "
+			                    "digit or X");
 		opts.holder_id = holder;
 	}
 	memset(&res, 0, sizeof res);
@@ -369,9 +368,9 @@ static int handle_verify(const struct api_ctx *ctx, const struct api_request *re
 		cJSON *e = cJSON_CreateObject();
 
 		if (!e || !cJSON_AddStringToObject(e, "code", ecert_errname(decode->code)) ||
-		    !cJSON_AddStringToObject(e, "message", decode->detail[0]
-								  ? decode->detail
-								  : ecert_strerror(decode->code))) {
+		    !cJSON_AddStringToObject(e, "message",
+		                             decode->detail[0] ? decode->detail
+		                                               : ecert_strerror(decode->code))) {
 			cJSON_Delete(e);
 			cJSON_Delete(resp->json);
 			resp->json = NULL;
@@ -390,7 +389,7 @@ static int handle_verify(const struct api_ctx *ctx, const struct api_request *re
 }
 
 static int handle_claim(const struct api_ctx *ctx, const struct api_request *req,
-			enum body_kind kind, struct api_response *resp)
+                        enum body_kind kind, struct api_response *resp)
 {
 	struct ecert_json_limits lim = {API_CLAIM_BODY_MAX, 0};
 	struct ecert_verify_opts opts;
@@ -402,7 +401,7 @@ static int handle_claim(const struct api_ctx *ctx, const struct api_request *req
 
 	if (kind != BODY_JSON && kind != BODY_TEXT)
 		return answer_error(resp, 415, "unsupported_media_type",
-				    "send the claim as application/json");
+		                    "send the claim as application/json");
 	if (!ctx->snap->rules)
 		return answer_error(resp, 503, "unavailable", "no pathway rules are loaded");
 	ecert_error_clear(&err);
@@ -410,7 +409,7 @@ static int handle_claim(const struct api_ctx *ctx, const struct api_request *req
 	if (rc != ECERT_OK) {
 		error_text(&err, msg, sizeof msg);
 		return answer_error(resp, rc == ECERT_ERR_NOMEM ? 500 : 400, ecert_errname(rc),
-				    msg);
+		                    msg);
 	}
 	memset(&opts, 0, sizeof opts);
 	opts.at = ctx->now;
@@ -425,16 +424,14 @@ static int handle_claim(const struct api_ctx *ctx, const struct api_request *req
 			rc = answer_error(resp, 500, "nomem", "out of memory");
 	} else {
 		error_text(&err, msg, sizeof msg);
-		rc = answer_error(resp, rc == ECERT_ERR_NOMEM ? 500 : 400, ecert_errname(rc),
-				  msg);
+		rc = answer_error(resp, rc == ECERT_ERR_NOMEM ? 500 : 400, ecert_errname(rc), msg);
 	}
 	ecert_claim_report_free(&rep);
 	cJSON_Delete(claim);
 	return rc;
 }
 
-int api_handle(const struct api_ctx *ctx, const struct api_request *req,
-	       struct api_response *resp)
+int api_handle(const struct api_ctx *ctx, const struct api_request *req, struct api_response *resp)
 {
 	const struct api_asset *asset;
 	const char *allow;
@@ -449,29 +446,29 @@ int api_handle(const struct api_ctx *ctx, const struct api_request *req,
 	if (!api_method_allowed(route, req->method)) {
 		resp->allow = allow;
 		return answer_error(resp, 405, "method_not_allowed",
-				    strcmp(allow, API_ALLOW_POST) == 0
-					    ? "this resource accepts POST only"
-					    : "this resource accepts GET and HEAD only");
+		                    strcmp(allow, API_ALLOW_POST) == 0
+		                        ? "this resource accepts POST only"
+		                        : "this resource accepts GET and HEAD only");
 	}
 	if (route == API_ROUTE_VERIFY || route == API_ROUTE_CLAIMS) {
 		kind = body_kind_of(req->content_type);
 		if (kind == BODY_MULTIPART || kind == BODY_UNSUPPORTED ||
 		    (route == API_ROUTE_CLAIMS && kind == BODY_IMAGE))
 			return answer_error(resp, 415, "unsupported_media_type",
-					    route == API_ROUTE_CLAIMS
-						    ? "send the claim as application/json"
-						    : "send QR text as text/plain, a certificate "
-						      "as application/json, or a PNG/JPEG image");
+			                    route == API_ROUTE_CLAIMS
+			                        ? "send the claim as application/json"
+			                        : "send QR text as text/plain, a certificate "
+			                          "as application/json, or a PNG/JPEG image");
 		max = api_body_max(route, req->content_type);
 		if (req->len > max)
 			return answer_error(resp, 413, "payload_too_large",
-					    "the request body is larger than this resource "
-					    "accepts");
+			                    "the request body is larger than this resource "
+			                    "accepts");
 		if (req->len == 0 || !req->body)
 			return answer_error(resp, 400, "empty_body", "the request has no body");
 	} else if (req->len > 0) {
 		return answer_error(resp, 413, "payload_too_large",
-				    "this resource takes no request body");
+		                    "this resource takes no request body");
 	}
 	if (route == API_ROUTE_ASSET) {
 		resp->status = 200;

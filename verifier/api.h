@@ -93,20 +93,20 @@ struct api_request {
 	const char *content_type; /* Content-Type header as sent, or NULL */
 	const unsigned char *body;
 	size_t len;
-	const char *holder_id;    /* optional, NULL if not given */
+	const char *holder_id; /* optional, NULL if not given */
 };
 
 struct api_response {
-	int status;                     /* HTTP status */
-	cJSON *json;                    /* the JSON answer (owned: api_response_clear), or */
-	const struct api_asset *asset;  /* a static file (json is then NULL) */
-	const char *allow;              /* with 405: the Allow header value */
+	int status;                    /* HTTP status */
+	cJSON *json;                   /* the JSON answer (owned: api_response_clear), or */
+	const struct api_asset *asset; /* a static file (json is then NULL) */
+	const char *allow;             /* with 405: the Allow header value */
 };
 
 /* The route of `path`, and in *allow the methods it accepts ("GET, HEAD" or "POST").
  * *asset is set for API_ROUTE_ASSET. Never fails; unknown paths are API_ROUTE_NONE. */
 enum api_route api_route_match(const char *path, const char **allow,
-			       const struct api_asset **asset);
+                               const struct api_asset **asset);
 
 /* Whether `method` is one the route accepts. */
 int api_method_allowed(enum api_route route, const char *method);
@@ -120,8 +120,7 @@ size_t api_body_max(enum api_route route, const char *content_type);
  * api_response_clear. Returns ECERT_OK, or ECERT_ERR_NOMEM when even the error answer
  * could not be built (resp->status is then 500 and resp->json NULL). Thread-safe: any
  * number of requests may run at once over the same snapshot. */
-int api_handle(const struct api_ctx *ctx, const struct api_request *req,
-	       struct api_response *resp);
+int api_handle(const struct api_ctx *ctx, const struct api_request *req, struct api_response *resp);
 
 void api_response_clear(struct api_response *resp);
 

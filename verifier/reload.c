@@ -51,9 +51,9 @@ struct reloader {
 	struct slot *current;
 	int stale;
 
-	pthread_mutex_t check_lock;   /* one reload_check at a time */
-	struct ecert_buf fp_current;  /* fingerprint of the files of `current` */
-	struct ecert_buf fp_failed;   /* fingerprint of files that failed to load */
+	pthread_mutex_t check_lock;  /* one reload_check at a time */
+	struct ecert_buf fp_current; /* fingerprint of the files of `current` */
+	struct ecert_buf fp_failed;  /* fingerprint of files that failed to load */
 
 	pthread_mutex_t wait_lock; /* the watcher's sleep and stop flag */
 	pthread_cond_t wait_cond;
@@ -110,16 +110,15 @@ static int list_status_files(const char *dir, struct file_set *fs, struct ecert_
 	if (!d) {
 		ecert_error_where(err, "%s", dir);
 		return ecert_fail(err, ECERT_ERR_IO, "cannot open the status directory: %s",
-				  strerror(errno));
+		                  strerror(errno));
 	}
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.' || !has_json_suffix(de->d_name))
 			continue;
 		if (fs->n >= RELOAD_STATUS_FILES_MAX) {
 			ecert_error_where(err, "%s", dir);
-			rc = ecert_fail(err, ECERT_ERR_INVALID,
-					"more than %d status list files",
-					RELOAD_STATUS_FILES_MAX);
+			rc = ecert_fail(err, ECERT_ERR_INVALID, "more than %d status list files",
+			                RELOAD_STATUS_FILES_MAX);
 			goto out;
 		}
 		if (fs->n == cap) {
@@ -165,13 +164,13 @@ static void fp_add(struct ecert_buf *fp, const char *path)
 		return;
 	}
 	ecert_buf_printf(fp, "%s\t%llu %llu %lld.%09ld\n", path, (unsigned long long)st.st_ino,
-			 (unsigned long long)st.st_size, (long long)st.st_mtim.tv_sec,
-			 (long)st.st_mtim.tv_nsec);
+	                 (unsigned long long)st.st_size, (long long)st.st_mtim.tv_sec,
+	                 (long)st.st_mtim.tv_nsec);
 }
 
 /* Fingerprint of every file a snapshot is made of; also lists the status files. */
 static int fingerprint(const struct reloader *r, struct ecert_buf *fp, struct file_set *fs,
-		       struct ecert_error *err)
+                       struct ecert_error *err)
 {
 	size_t i;
 	int rc;
@@ -209,7 +208,7 @@ static int fp_copy(struct ecert_buf *dst, const struct ecert_buf *src)
 
 /* Build a complete snapshot from the files. */
 static int load_slot(const struct reloader *r, const struct file_set *fs, struct slot **out,
-		     struct ecert_error *err)
+                     struct ecert_error *err)
 {
 	struct ecert_buf text = ECERT_BUF_INIT;
 	struct ecert_rules_sources src;
@@ -235,7 +234,7 @@ static int load_slot(const struct reloader *r, const struct file_set *fs, struct
 		if (rc != ECERT_OK)
 			goto out;
 		rc = ecert_verifier_add_status(s->v, (const char *)text.data, text.len,
-					       fs->paths[i], err);
+		                               fs->paths[i], err);
 		if (rc != ECERT_OK) {
 			if (!err->where[0])
 				ecert_error_where(err, "%s", fs->paths[i]);
@@ -248,7 +247,8 @@ static int load_slot(const struct reloader *r, const struct file_set *fs, struct
 	rc = ecert_rules_load(&src, &s->rules, err);
 	if (rc != ECERT_OK) {
 		if (!err->where[0])
-			ecert_error_where(err, "%s", r->rules_path ? r->rules_path : "pathway rules");
+			ecert_error_where(err, "%s",
+			                  r->rules_path ? r->rules_path : "pathway rules");
 		goto out;
 	}
 	s->snap.trustlist = s->tl;
@@ -349,10 +349,10 @@ static void *watcher(void *arg)
 		res = reload_check(r, &err);
 		if (res < 0)
 			fprintf(stderr,
-				"%s: warning: reload failed, keeping the last good trust and "
-				"status lists: %s%s%s\n",
-				RELOAD_PROG, err.where, err.where[0] ? ": " : "",
-				err.msg[0] ? err.msg : ecert_strerror(err.code));
+			        "%s: warning: reload failed, keeping the last good trust and "
+			        "status lists: %s%s%s\n",
+			        RELOAD_PROG, err.where, err.where[0] ? ": " : "",
+			        err.msg[0] ? err.msg : ecert_strerror(err.code));
 	}
 	return NULL;
 }
@@ -378,8 +378,7 @@ int reload_check(struct reloader *r, struct ecert_error *err)
 
 	pthread_mutex_lock(&r->check_lock);
 	rc = fingerprint(r, &fp, &fs, err);
-	if (rc == ECERT_OK &&
-	    (fp_equal(&fp, &r->fp_current) || fp_equal(&fp, &r->fp_failed)))
+	if (rc == ECERT_OK && (fp_equal(&fp, &r->fp_current) || fp_equal(&fp, &r->fp_failed)))
 		goto out; /* unchanged, or the same bad files as last time */
 	if (rc == ECERT_OK)
 		rc = load_slot(r, &fs, &fresh, err);
@@ -407,8 +406,8 @@ int reload_check(struct reloader *r, struct ecert_error *err)
 		old = NULL; /* the last request using it frees it */
 	pthread_mutex_unlock(&r->lock);
 	fprintf(stderr, "%s: reloaded: trust list version %ld, %zu status list%s\n", RELOAD_PROG,
-		ecert_trustlist_version(fresh->tl), fresh->snap.n_status,
-		fresh->snap.n_status == 1 ? "" : "s");
+	        ecert_trustlist_version(fresh->tl), fresh->snap.n_status,
+	        fresh->snap.n_status == 1 ? "" : "s");
 	fresh = NULL;
 	res = 1;
 out:

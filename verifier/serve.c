@@ -41,8 +41,8 @@
 #define SERVE_METHOD_MAX 16
 
 /* Every answer, page or API (no inline script or style anywhere: see web/). */
-#define SERVE_CSP                                                                        \
-	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; " \
+#define SERVE_CSP                                                                                  \
+	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "    \
 	"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 #define SERVE_JSON_TYPE "application/json; charset=utf-8"
 
@@ -58,11 +58,11 @@ struct request {
 	char method[SERVE_METHOD_MAX];
 	char log_path[SERVE_LOG_PATH_MAX + 8];
 	enum api_route route;
-	char *content_type;      /* copy of the header, or NULL */
-	size_t max;              /* body bound for this route and type */
-	size_t received;         /* raw body bytes seen */
-	size_t accounted;        /* bytes counted in server.inflight */
-	struct ecert_buf body;   /* raw body, or the image field of an upload */
+	char *content_type;    /* copy of the header, or NULL */
+	size_t max;            /* body bound for this route and type */
+	size_t received;       /* raw body bytes seen */
+	size_t accounted;      /* bytes counted in server.inflight */
+	struct ecert_buf body; /* raw body, or the image field of an upload */
 	struct MHD_PostProcessor *pp;
 	char holder[SERVE_FIELD_MAX + 1];
 	size_t holder_len;
@@ -143,8 +143,7 @@ static int parse_uint(const char *s, unsigned long min, unsigned long max, unsig
 
 /* "HOST:PORT" or "[V6]:PORT" → a socket address (numeric host, or a name from
  * /etc/hosts such as localhost). */
-static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *sslen,
-			int *ipv6)
+static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *sslen, int *ipv6)
 {
 	char host[256];
 	const char *colon, *port;
@@ -236,7 +235,7 @@ static void access_log(const struct request *rq)
 		snprintf(when, sizeof when, "-");
 	if (rq->status)
 		fprintf(stderr, "%s %s %s %u %zu %lldus\n", when, rq->method, rq->log_path,
-			rq->status, rq->bytes, us);
+		        rq->status, rq->bytes, us);
 	else
 		fprintf(stderr, "%s %s %s - 0 %lldus\n", when, rq->method, rq->log_path, us);
 }
@@ -283,7 +282,7 @@ static void add_headers(struct MHD_Response *r, int api, const char *allow)
 	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
 	MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
 	MHD_add_response_header(r, "Permissions-Policy",
-				"camera=(self), microphone=(), geolocation=()");
+	                        "camera=(self), microphone=(), geolocation=()");
 	MHD_add_response_header(r, "Cache-Control", api ? "no-store" : "no-cache");
 	if (allow)
 		MHD_add_response_header(r, "Allow", allow);
@@ -296,7 +295,7 @@ static void free_json_text(void *p)
 
 /* Queue the answer. The JSON text is handed to libmicrohttpd, which frees it. */
 static enum MHD_Result respond(struct MHD_Connection *conn, struct request *rq,
-			       const struct api_response *resp)
+                               const struct api_response *resp)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
@@ -307,7 +306,7 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct request *rq,
 	if (resp->asset) {
 		len = *resp->asset->len;
 		r = MHD_create_response_from_buffer(len, (void *)(uintptr_t)resp->asset->data,
-						    MHD_RESPMEM_PERSISTENT);
+		                                    MHD_RESPMEM_PERSISTENT);
 		if (!r)
 			return MHD_NO;
 		MHD_add_response_header(r, "Content-Type", resp->asset->content_type);
@@ -317,16 +316,16 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct request *rq,
 			text = cJSON_PrintUnformatted(resp->json);
 		if (!text) {
 			static const char oom[] =
-				"{\"error\":{\"code\":\"nomem\",\"message\":\"out of memory\"}}";
+			    "{\"error\":{\"code\":\"nomem\",\"message\":\"out of memory\"}}";
 
 			status = 500;
 			len = sizeof oom - 1;
 			r = MHD_create_response_from_buffer(len, (void *)(uintptr_t)oom,
-							    MHD_RESPMEM_PERSISTENT);
+			                                    MHD_RESPMEM_PERSISTENT);
 		} else {
 			len = strlen(text);
 			r = MHD_create_response_from_buffer_with_free_callback(len, text,
-									       free_json_text);
+			                                                       free_json_text);
 			if (!r)
 				cJSON_free(text);
 		}
@@ -344,8 +343,8 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct request *rq,
 	return ret;
 }
 
-static enum MHD_Result respond_error(struct MHD_Connection *conn, struct request *rq,
-				     int status, const char *code, const char *message)
+static enum MHD_Result respond_error(struct MHD_Connection *conn, struct request *rq, int status,
+                                     const char *code, const char *message)
 {
 	struct api_response resp;
 	enum MHD_Result ret;
@@ -361,9 +360,9 @@ static enum MHD_Result respond_error(struct MHD_Connection *conn, struct request
 /* Fields of a multipart upload: the image, and the optional holder ID number. Other
  * fields are ignored. Returning MHD_NO stops the parser (the upload is then refused). */
 static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind, const char *key,
-				const char *filename, const char *content_type,
-				const char *transfer_encoding, const char *data, uint64_t off,
-				size_t size)
+                                const char *filename, const char *content_type,
+                                const char *transfer_encoding, const char *data, uint64_t off,
+                                size_t size)
 {
 	struct request *rq = cls;
 
@@ -397,8 +396,8 @@ static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind, const char *
  * malformed ones itself). */
 static int content_length(struct MHD_Connection *conn, unsigned long long *out)
 {
-	const char *v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-						    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *v =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	char *end;
 
 	if (!v || *v < '0' || *v > '9')
@@ -412,7 +411,7 @@ static int content_length(struct MHD_Connection *conn, unsigned long long *out)
 
 /* First call, headers known: refuse what can be refused before any body is read. */
 static enum MHD_Result on_headers(struct server *srv, struct MHD_Connection *conn,
-				  struct request *rq, const char *url, const char *method)
+                                  struct request *rq, const char *url, const char *method)
 {
 	const struct api_asset *asset;
 	const char *allow, *ct;
@@ -446,22 +445,22 @@ static enum MHD_Result on_headers(struct server *srv, struct MHD_Connection *con
 	rq->max = api_body_max(rq->route, ct);
 	if ((rq->route == API_ROUTE_VERIFY || rq->route == API_ROUTE_CLAIMS) && rq->max == 0)
 		return respond_error(conn, rq, 415, "unsupported_media_type",
-				     rq->route == API_ROUTE_CLAIMS
-					     ? "send the claim as application/json"
-					     : "send QR text as text/plain, a certificate as "
-					       "application/json, a PNG/JPEG image, or a "
-					       "multipart/form-data upload with an \"image\" field");
+		                     rq->route == API_ROUTE_CLAIMS
+		                         ? "send the claim as application/json"
+		                         : "send QR text as text/plain, a certificate as "
+		                           "application/json, a PNG/JPEG image, or a "
+		                           "multipart/form-data upload with an \"image\" field");
 	if (content_length(conn, &clen) == 0 && clen > rq->max)
 		return respond_error(conn, rq, 413, "payload_too_large",
-				     rq->max ? "the request body is larger than this resource "
-					       "accepts"
-					     : "this resource takes no request body");
+		                     rq->max ? "the request body is larger than this resource "
+		                               "accepts"
+		                             : "this resource takes no request body");
 	api_media_type(ct, mt, sizeof mt);
 	if (strcmp(mt, "multipart/form-data") == 0) {
 		rq->pp = MHD_create_post_processor(conn, SERVE_POST_BUFFER, on_field, rq);
 		if (!rq->pp)
 			return respond_error(conn, rq, 400, "bad_multipart",
-					     "the multipart/form-data body has no usable boundary");
+			                     "the multipart/form-data body has no usable boundary");
 		rq->body.max = API_IMAGE_BODY_MAX;
 	} else {
 		rq->body.max = rq->max;
@@ -470,7 +469,7 @@ static enum MHD_Result on_headers(struct server *srv, struct MHD_Connection *con
 }
 
 static enum MHD_Result on_body(struct server *srv, struct request *rq, const char *data,
-			       size_t size)
+                               size_t size)
 {
 	rq->received += size;
 	if (rq->received > rq->max || rq->too_big) {
@@ -494,7 +493,7 @@ static enum MHD_Result on_body(struct server *srv, struct request *rq, const cha
 }
 
 static enum MHD_Result on_complete(struct server *srv, struct MHD_Connection *conn,
-				   struct request *rq, const char *url, const char *method)
+                                   struct request *rq, const char *url, const char *method)
 {
 	const struct api_snapshot *snap;
 	struct api_response resp;
@@ -505,23 +504,23 @@ static enum MHD_Result on_complete(struct server *srv, struct MHD_Connection *co
 
 	if (rq->too_big)
 		return respond_error(conn, rq, 413, "payload_too_large",
-				     "the request body is larger than this resource accepts");
+		                     "the request body is larger than this resource accepts");
 	if (rq->overloaded)
 		return respond_error(conn, rq, 503, "overloaded",
-				     "the server is receiving too much at once; try again");
+		                     "the server is receiving too much at once; try again");
 	if (rq->pp) {
 		enum MHD_Result done = MHD_destroy_post_processor(rq->pp);
 
 		rq->pp = NULL;
 		if (rq->too_big)
 			return respond_error(conn, rq, 413, "payload_too_large",
-					     "the image is larger than this resource accepts");
+			                     "the image is larger than this resource accepts");
 		if (done != MHD_YES || rq->malformed)
 			return respond_error(conn, rq, 400, "bad_multipart",
-					     "the multipart/form-data body is malformed");
+			                     "the multipart/form-data body is malformed");
 		if (!rq->has_image)
 			return respond_error(conn, rq, 400, "no_image",
-					     "the upload has no \"image\" field");
+			                     "the upload has no \"image\" field");
 	} else if (rq->malformed) {
 		return respond_error(conn, rq, 400, "bad_request", "malformed request");
 	}
@@ -551,9 +550,8 @@ static enum MHD_Result on_complete(struct server *srv, struct MHD_Connection *co
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version,
-				  const char *upload_data, size_t *upload_data_size,
-				  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
 	struct server *srv = cls;
 	struct request *rq = *con_cls;
@@ -580,7 +578,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-			 enum MHD_RequestTerminationCode toe)
+                         enum MHD_RequestTerminationCode toe)
 {
 	struct server *srv = cls;
 	struct request *rq = *con_cls;
@@ -630,18 +628,18 @@ enum {
 int cmd_serve(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"listen", required_argument, NULL, OPT_LISTEN},
-		{"root", required_argument, NULL, OPT_ROOT},
-		{"trust", required_argument, NULL, OPT_TRUST},
-		{"status-dir", required_argument, NULL, OPT_STATUS_DIR},
-		{"rules", required_argument, NULL, OPT_RULES},
-		{"table", required_argument, NULL, OPT_TABLE},
-		{"require-status", no_argument, NULL, OPT_REQUIRE_STATUS},
-		{"threads", required_argument, NULL, OPT_THREADS},
-		{"max-connections", required_argument, NULL, OPT_MAX_CONN},
-		{"timeout", required_argument, NULL, OPT_TIMEOUT},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"listen", required_argument, NULL, OPT_LISTEN},
+	    {"root", required_argument, NULL, OPT_ROOT},
+	    {"trust", required_argument, NULL, OPT_TRUST},
+	    {"status-dir", required_argument, NULL, OPT_STATUS_DIR},
+	    {"rules", required_argument, NULL, OPT_RULES},
+	    {"table", required_argument, NULL, OPT_TABLE},
+	    {"require-status", no_argument, NULL, OPT_REQUIRE_STATUS},
+	    {"threads", required_argument, NULL, OPT_THREADS},
+	    {"max-connections", required_argument, NULL, OPT_MAX_CONN},
+	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *listen = SERVE_LISTEN_DEFAULT;
 	struct reload_config cfg;
@@ -695,12 +693,12 @@ int cmd_serve(int argc, char **argv)
 		case OPT_MAX_CONN:
 			if (parse_uint(optarg, 1, SERVE_CONNECTIONS_MAX, &conns) != 0)
 				return usage_error("--max-connections takes 1..%d",
-						   SERVE_CONNECTIONS_MAX);
+				                   SERVE_CONNECTIONS_MAX);
 			break;
 		case OPT_TIMEOUT:
 			if (parse_uint(optarg, 1, SERVE_TIMEOUT_MAX, &timeout) != 0)
 				return usage_error("--timeout takes 1..%d seconds",
-						   SERVE_TIMEOUT_MAX);
+				                   SERVE_TIMEOUT_MAX);
 			break;
 		case 'h':
 			help();
@@ -716,14 +714,13 @@ int cmd_serve(int argc, char **argv)
 	if (!cfg.root_path || !cfg.trust_path)
 		return usage_error("--root and --trust are required");
 	if (conns < threads)
-		return usage_error("--max-connections must be at least --threads (%lu)",
-				   threads);
+		return usage_error("--max-connections must be at least --threads (%lu)", threads);
 	if (parse_listen(listen, &ss, &sslen, &ipv6) != 0)
 		return usage_error("--listen takes HOST:PORT or [IPV6]:PORT, not '%s'", listen);
 
 	if (reload_new(&cfg, &srv.reloader, &err) != ECERT_OK) {
 		serve_error("%s%s%s", err.where, err.where[0] ? ": " : "",
-			    err.msg[0] ? err.msg : ecert_strerror(err.code));
+		            err.msg[0] ? err.msg : ecert_strerror(err.code));
 		return SERVE_EXIT_FAIL;
 	}
 
@@ -743,20 +740,18 @@ int cmd_serve(int argc, char **argv)
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
 	if (ipv6)
 		flags |= MHD_USE_IPv6;
-	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &srv,
-			     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
-			     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)conns,
-			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)timeout,
-			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, SERVE_CONNECTION_MEMORY,
-			     MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
-			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv,
-			     MHD_OPTION_END);
+	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &srv, MHD_OPTION_EXTERNAL_LOGGER,
+	                     mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	                     MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
+	                     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)conns,
+	                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)timeout,
+	                     MHD_OPTION_CONNECTION_MEMORY_LIMIT, SERVE_CONNECTION_MEMORY,
+	                     MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_NOTIFY_COMPLETED,
+	                     on_completed, &srv, MHD_OPTION_END);
 	if (!d) {
 		serve_error("cannot listen on %s (address in use, or not an address of this "
-			    "machine?)",
-			    listen);
+		            "machine?)",
+		            listen);
 		goto out;
 	}
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -765,7 +760,7 @@ int cmd_serve(int argc, char **argv)
 		char addr[INET6_ADDRSTRLEN];
 
 		if (getnameinfo((struct sockaddr *)&ss, sslen, addr, sizeof addr, NULL, 0,
-				NI_NUMERICHOST) != 0)
+		                NI_NUMERICHOST) != 0)
 			snprintf(addr, sizeof addr, "?");
 		if (ipv6)
 			snprintf(host, sizeof host, "[%s]", addr);
@@ -773,11 +768,11 @@ int cmd_serve(int argc, char **argv)
 			snprintf(host, sizeof host, "%s", addr);
 	}
 	fprintf(stderr,
-		"%s: serving http://%s:%u/ (%lu threads, trust list version %ld, %zu status "
-		"list%s)\n",
-		SERVE_PROG, host, info ? (unsigned)info->port : 0u, threads,
-		ecert_trustlist_version(snap->trustlist), snap->n_status,
-		snap->n_status == 1 ? "" : "s");
+	        "%s: serving http://%s:%u/ (%lu threads, trust list version %ld, %zu status "
+	        "list%s)\n",
+	        SERVE_PROG, host, info ? (unsigned)info->port : 0u, threads,
+	        ecert_trustlist_version(snap->trustlist), snap->n_status,
+	        snap->n_status == 1 ? "" : "s");
 	reload_release(srv.reloader, snap);
 
 	for (;;) {
@@ -787,10 +782,10 @@ int cmd_serve(int argc, char **argv)
 			ecert_error_clear(&err);
 			if (reload_check(srv.reloader, &err) < 0)
 				fprintf(stderr,
-					"%s: warning: reload failed, keeping the last good trust "
-					"and status lists: %s%s%s\n",
-					SERVE_PROG, err.where, err.where[0] ? ": " : "",
-					err.msg[0] ? err.msg : ecert_strerror(err.code));
+				        "%s: warning: reload failed, keeping the last good trust "
+				        "and status lists: %s%s%s\n",
+				        SERVE_PROG, err.where, err.where[0] ? ": " : "",
+				        err.msg[0] ? err.msg : ecert_strerror(err.code));
 			continue;
 		}
 		break;

@@ -33,14 +33,14 @@
 static int fail(const struct ecert_error *err)
 {
 	fprintf(stderr, "%s: error: %s%s%s\n", TK_PROG, err->where, err->where[0] ? ": " : "",
-		err->msg[0] ? err->msg : ecert_strerror(err->code));
+	        err->msg[0] ? err->msg : ecert_strerror(err->code));
 	return 1;
 }
 
 static int usage(void)
 {
 	fprintf(stderr, "usage: %s sign|status|qr|png|set … (see tests/tools/testkit.c)\n",
-		TK_PROG);
+	        TK_PROG);
 	return 2;
 }
 
@@ -49,8 +49,8 @@ static int read_stdin(struct ecert_buf *b, struct ecert_error *err)
 	return ecert_file_read("-", ECERT_JSON_MAX_BYTES, b, err);
 }
 
-static int load_key(const char *path, EVP_PKEY **key, char vm[TK_VM_MAX],
-		    const char *issuer_id, char kid[ECERT_KID_LEN + 1], struct ecert_error *err)
+static int load_key(const char *path, EVP_PKEY **key, char vm[TK_VM_MAX], const char *issuer_id,
+                    char kid[ECERT_KID_LEN + 1], struct ecert_error *err)
 {
 	struct ecert_passphrase pp = {NULL, 0};
 	int rc;
@@ -150,7 +150,7 @@ static int cmd_sign(int argc, char **argv)
 	if (status_index) {
 		if (ecert_statuslist_make_id(argv[2], kid, list_id, &err) != ECERT_OK ||
 		    ecert_statuslist_entry(list_id, strtoull(status_index, NULL, 10), &entry,
-					   &err) != ECERT_OK) {
+		                           &err) != ECERT_OK) {
 			rc = fail(&err);
 			goto out;
 		}
@@ -202,7 +202,7 @@ static int cmd_status(int argc, char **argv)
 		}
 	}
 	if (ecert_statuslist_build(sl, list_id, argv[2], argv[3], now, NULL, &doc, &err) !=
-		    ECERT_OK ||
+	        ECERT_OK ||
 	    ecert_proof_sign(doc, key, vm, NULL, &err) != ECERT_OK) {
 		rc = fail(&err);
 		goto out;

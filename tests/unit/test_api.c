@@ -14,7 +14,7 @@
 static const struct api_ctx no_snapshot = {NULL, 0, 0, 0};
 
 static int call(const char *method, const char *path, const char *ct, const char *body,
-		struct api_response *resp)
+                struct api_response *resp)
 {
 	struct api_request req;
 
@@ -112,11 +112,11 @@ static void test_body_max(void **state)
 	(void)state;
 	assert_int_equal(api_body_max(API_ROUTE_VERIFY, "text/plain"), API_VERIFY_TEXT_MAX);
 	assert_int_equal(api_body_max(API_ROUTE_VERIFY, "application/json; charset=utf-8"),
-			 API_VERIFY_TEXT_MAX);
+	                 API_VERIFY_TEXT_MAX);
 	assert_int_equal(api_body_max(API_ROUTE_VERIFY, "image/png"), API_IMAGE_BODY_MAX);
 	assert_int_equal(api_body_max(API_ROUTE_VERIFY, "image/jpeg"), API_IMAGE_BODY_MAX);
 	assert_int_equal(api_body_max(API_ROUTE_VERIFY, "multipart/form-data; boundary=b"),
-			 API_UPLOAD_BODY_MAX);
+	                 API_UPLOAD_BODY_MAX);
 	assert_int_equal(api_body_max(API_ROUTE_VERIFY, "application/x-www-form-urlencoded"), 0);
 	assert_int_equal(api_body_max(API_ROUTE_VERIFY, NULL), 0);
 	assert_int_equal(api_body_max(API_ROUTE_CLAIMS, "application/json"), API_CLAIM_BODY_MAX);
@@ -146,16 +146,14 @@ static void test_errors(void **state)
 	assert_string_equal(resp.allow, "GET, HEAD");
 	api_response_clear(&resp);
 
-	assert_int_equal(call("POST", "/api/v1/verify", "application/x-www-form-urlencoded",
-			      "a=b", &resp),
-			 415);
+	assert_int_equal(
+	    call("POST", "/api/v1/verify", "application/x-www-form-urlencoded", "a=b", &resp), 415);
 	assert_string_equal(error_code(&resp), "unsupported_media_type");
 	api_response_clear(&resp);
 
 	/* a raw multipart body is serve.c's to decode, never api's */
-	assert_int_equal(call("POST", "/api/v1/verify", "multipart/form-data; boundary=x", "--x",
-			      &resp),
-			 415);
+	assert_int_equal(
+	    call("POST", "/api/v1/verify", "multipart/form-data; boundary=x", "--x", &resp), 415);
 	api_response_clear(&resp);
 
 	assert_int_equal(call("POST", "/api/v1/claims", "image/png", "x", &resp), 415);
@@ -243,10 +241,10 @@ static void test_error_json(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_routes),     cmocka_unit_test(test_methods),
-		cmocka_unit_test(test_media_type), cmocka_unit_test(test_body_max),
-		cmocka_unit_test(test_errors),     cmocka_unit_test(test_oversized),
-		cmocka_unit_test(test_assets),     cmocka_unit_test(test_error_json),
+	    cmocka_unit_test(test_routes),     cmocka_unit_test(test_methods),
+	    cmocka_unit_test(test_media_type), cmocka_unit_test(test_body_max),
+	    cmocka_unit_test(test_errors),     cmocka_unit_test(test_oversized),
+	    cmocka_unit_test(test_assets),     cmocka_unit_test(test_error_json),
 	};
 
 	ecert_init();
