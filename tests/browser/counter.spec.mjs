@@ -67,14 +67,26 @@ page.on('console', (m) => {
 page.on('pageerror', (e) => problems.push(String(e)));
 
 const verdict = page.locator('#verdict');
+// Each answer the page shows bumps #result's data-seq, so a step waits for the answer to
+// its own request, not the one still on screen from the step before.
+let seen = 0;
 async function scan(text) {
+  seen = await currentSeq();
   await page.fill('#scan', text);
   await page.press('#scan', 'Enter');
 }
-async function waitVerdict(text) {
+async function currentSeq() {
+  return page.evaluate(() => Number(document.querySelector('#result').dataset.seq || 0));
+}
+async function waitVerdict(text, fresh = true) {
   await page.waitForFunction(
-    (want) => { const v = document.querySelector('#verdict'); return v && v.textContent === want; },
-    text, { timeout: 10000 });
+    ([want, after]) => {
+      const r = document.querySelector('#result');
+      const v = document.querySelector('#verdict');
+      return Number(r.dataset.seq || 0) > after && v && v.textContent === want;
+    },
+    [text, fresh ? seen : -1], { timeout: 10000 });
+  seen = await currentSeq();
 }
 
 try {
@@ -122,6 +134,7 @@ try {
   await step('uploaded QR image → 有效', async () => {
     await scan('garbage that resets the verdict');
     await waitVerdict('无效');
+    seen = await currentSeq();
     await page.setInputFiles('#upload', join(fx, 'valid.png'));
     await waitVerdict('有效');
     await page.screenshot({ path: join(out, 'counter-upload.png'), fullPage: true });
@@ -129,6 +142,7 @@ try {
 
   await step('claim → 符合条件 with its findings; not eligible and needs review', async () => {
     await page.fill('#claim-text', read('claim-eligible.json'));
+    seen = await currentSeq();
     await page.click('#claim-submit');
     await waitVerdict('符合条件');
     assert(await verdict.evaluate((e) => e.classList.contains('good')), 'eligible not green');
@@ -138,11 +152,13 @@ try {
     assert(years.includes('满 3 年'), `s2t-years finding: ${years}`);
     await page.screenshot({ path: join(out, 'counter-claim.png'), fullPage: true });
     await page.fill('#claim-text', read('claim-not-eligible.json'));
+    seen = await currentSeq();
     await page.click('#claim-submit');
     await waitVerdict('不符合条件');
     assert(await page.locator('#checks li[data-rule="s2t-years"]').evaluate((e) => e.classList.contains('failed')),
       's2t-years not marked failed');
     await page.fill('#claim-text', read('claim-review.json'));
+    seen = await currentSeq();
     await page.click('#claim-submit');
     await waitVerdict('需人工审核');
     assert(await verdict.evaluate((e) => e.classList.contains('review')), 'needs review not amber');
@@ -151,6 +167,7 @@ try {
   await step('English switch', async () => {
     await scan(read('valid.qr'));
     await waitVerdict('有效');
+    seen = await currentSeq();
     await page.click('#lang');
     await waitVerdict('VALID');
     const h = await page.locator('#verify-heading').textContent();
@@ -158,6 +175,7 @@ try {
     const lang = await page.evaluate(() => document.documentElement.lang);
     assert(lang === 'en', `html lang: ${lang}`);
     await page.screenshot({ path: join(out, 'counter-english.png'), fullPage: true });
+    seen = await currentSeq();
     await page.click('#lang');
     await waitVerdict('有效');
   });

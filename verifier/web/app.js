@@ -207,6 +207,7 @@
   let trust = null;     // the /api/v1/trust answer
   let stream = null;    // camera MediaStream
   let scanTimer = null;
+  let renders = 0;      // #result's data-seq: lets a test tell a new answer from the last
 
   function t(key) { return STR[lang][key]; }
 
@@ -266,6 +267,7 @@
     else if (last.kind === 'claim') renderClaim(last.data);
     else renderError(last.data, last.status);
     stamp();
+    $('result').dataset.seq = String(++renders);
   }
 
   // The result sits under the scanner field; a claim's result is above the claim form,
