@@ -6,7 +6,7 @@ PKGS=(
   build-essential cmake pkg-config git
   libssl-dev libcjson-dev libqrencode-dev libpng-dev libjpeg62-turbo-dev zlib1g-dev
   libzbar-dev zbar-tools libsqlite3-dev sqlite3 libmicrohttpd-dev libcmocka-dev
-  clang libclang-rt-14-dev valgrind openssl curl imagemagick
+  clang libclang-rt-14-dev valgrind openssl curl imagemagick python3
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -254,9 +254,8 @@ s=$(req edited GET /api/v1/trust)
 expect edited 200 "$s" '"version":3'
 cp "$W/trust-v3.json" "$W/trust.json.tmp" && mv "$W/trust.json.tmp" "$W/trust.json"
 if wait_for unstale /healthz '"stale":false'; then ok "good list again: not stale"; else bad "still stale"; fi
-# revoking the valid certificate through a new status list
-"$ECERT_TESTKIT" status "$W/issuer.key" "urn:uscc:$COUNTER_USCC" "$COUNTER_ISSUER_NAME" 1 2 \
-	>"$W/status.tmp" && mv "$W/status.tmp" "$W/status/issuer.json"
+# revoking the valid certificate: ecert-issuer revoke + status-list
+counter_revoke "$W" S000022000001202000001 || bad "could not revoke and republish"
 hit=0
 for i in $(seq 1 50); do
 	s=$(req nowrevoked POST /api/v1/verify -H 'Content-Type: text/plain' --data-binary @"$W/valid.qr")

@@ -771,6 +771,36 @@ static void test_no_context(void **state)
 	cJSON_Delete(doc);
 }
 
+/* ecert_proof_sign_check: the self-check uses the given public key; with another key's it
+ * fails and the document keeps its old proof. */
+static void test_sign_check_key(void **state)
+{
+	struct ecert_buf pem = ECERT_BUF_INIT;
+	struct ecert_error e;
+	cJSON *doc = parse_file(SM2_DIR "signed.json"), *orig = cJSON_Duplicate(doc, 1);
+	EVP_PKEY *key = gen(ECERT_ALG_P256), *other = gen(ECERT_ALG_P256), *pub = NULL;
+
+	(void)state;
+	assert_int_equal(ecert_key_to_pem(key, &pem, &e), ECERT_OK);
+	assert_int_equal(ecert_key_from_pem((const char *)pem.data, pem.len, &pub, &e), ECERT_OK);
+	assert_int_equal(ecert_proof_sign_check(doc, key, other, TEST_VM, TEST_CREATED, &e),
+	                 ECERT_ERR_SIGNATURE);
+	assert_true(cJSON_Compare(doc, orig, 1));
+	assert_int_equal(ecert_proof_sign_check(doc, key, pub, TEST_VM, TEST_CREATED, &e),
+	                 ECERT_OK);
+	assert_int_equal(ecert_proof_verify(doc, pub, &e), ECERT_OK);
+	assert_int_equal(ecert_proof_verify(doc, other, &e), ECERT_ERR_SIGNATURE);
+	assert_int_equal(ecert_proof_sign_check(doc, key, NULL, TEST_VM, TEST_CREATED, &e),
+	                 ECERT_OK);
+	assert_int_equal(ecert_proof_verify(doc, pub, &e), ECERT_OK);
+	ecert_buf_free(&pem);
+	EVP_PKEY_free(key);
+	EVP_PKEY_free(other);
+	EVP_PKEY_free(pub);
+	cJSON_Delete(doc);
+	cJSON_Delete(orig);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -790,6 +820,7 @@ int main(void)
 	    cmocka_unit_test(test_sig_verify_bounds),
 	    cmocka_unit_test(test_sign_failure_leaves_doc),
 	    cmocka_unit_test(test_no_context),
+	    cmocka_unit_test(test_sign_check_key),
 	};
 
 	ecert_init();

@@ -47,6 +47,15 @@ int ecert_key_load_private(const char *path, const struct ecert_passphrase *pp,
 int ecert_proof_sign(cJSON *doc, EVP_PKEY *key, const char *verification_method,
 		     const char *created, struct ecert_error *err);
 
+/* As ecert_proof_sign, but the new proof is checked with `check_key`: the public key
+ * verifiers will use (the issuer's trust-list entry), given once instead of derived from
+ * `key` on every call — a round trip of the key through OpenSSL's decoders costs more
+ * than the signature itself. If check_key is not key's public half the check fails
+ * (ECERT_ERR_SIGNATURE) and doc is unchanged. check_key NULL = as ecert_proof_sign. */
+int ecert_proof_sign_check(cJSON *doc, EVP_PKEY *key, EVP_PKEY *check_key,
+			   const char *verification_method, const char *created,
+			   struct ecert_error *err);
+
 /* Low level: sign hashData (64 bytes r||s for SM2/P-256, 64 for Ed25519). *siglen is the
  * size of sig on entry (at least ECERT_SIG_MAX, else ECERT_ERR_ARG) and 64 on return. */
 int ecert_sig_sign(EVP_PKEY *key, const unsigned char *msg, size_t msglen,
