@@ -11,17 +11,18 @@
  * (ecert_certbuild_record_hash over a fresh salted holder digest), then
  * ecert_certbuild_issue (build, sign, verify with the public key, JCS + doc hash, QR payload
  * round trip, PNG) — split over the jobs. The
- * register and file writes are left out here: bench/run-issue-bench.sh measures the real
+ * register and file writes are left out here: bench/run-issue-bench.sh and bench/report.sh measure the real
  * program, with them, on a generated CSV.
  *
  * Printed: certificates/second (wall time) and its ratio to `openssl speed -seconds S
- * -elapsed <alg>`'s sign/s measured in the same run; then the same in CPU terms, which
- * other load on a shared machine does not skew: the CPU time per certificate (all threads)
- * against `openssl speed` without -elapsed (operations per CPU second), as a ratio to the
- * sign rate and to the sign+verify bound 1/(1/sign + 1/verify) — every certificate is
- * verified after signing (DESIGN §3, STYLE.md), so that bound is the ceiling of any issuer
- * that does so. With 2 jobs, equal CPU µs/cert to 1 job means the rate doubles on two
- * free cores. --stages prints the time of each step, one job, per certificate.
+ * -elapsed <alg>`'s sign/s measured in the same run (through bench/ossl-speed.h, the runner
+ * verify-bench and bench/report.sh share); then the same in CPU terms, which other load on
+ * a shared machine does not skew: the CPU time per certificate (all threads) against
+ * `openssl speed` without -elapsed (operations per CPU second), as a ratio to the sign rate
+ * and to the sign+verify bound 1/(1/sign + 1/verify) — every certificate is verified after
+ * signing (DESIGN §3, STYLE.md), so that bound is the ceiling of any issuer that does so.
+ * With 2 jobs, equal CPU µs/cert to 1 job means the rate doubles on two free cores.
+ * --stages prints the time of each step, one job, per certificate.
  *
  * --write-csv writes N valid records as a UTF-8 CSV with Chinese column labels, for the
  * end-to-end measurements (the header comes from the same column table the issuer reads). */
@@ -44,11 +45,11 @@
 #include "ecert/qrpayload.h"
 #include "ecert/record.h"
 #include "ecert/sign.h"
+#include "ossl-speed.h"
 
 #define BENCH_N_DEFAULT 2000
 #define BENCH_JOBS_MAX 64
 #define BENCH_SUITES_MAX 3
-#define BENCH_LINE_MAX 512
 #define BENCH_SECONDS_DEFAULT 3
 #define BENCH_ISSUER_ID "urn:uscc:52220000MJ09277315"
 #define BENCH_ISSUER_NAME "吉林省汽车工业职业技能等级认定中心"
@@ -246,50 +247,6 @@ static double run_path(cJSON **records, size_t n, EVP_PKEY *key, EVP_PKEY *pub, 
 	return (double)n / t;
 }
 
-/* ---- openssl speed ---- */
-
-struct speed {
-	double sign, verify;
-};
-
-/* Run `openssl speed -seconds S [-elapsed] ALG` and take sign/s and verify/s from its last
- * line: with -elapsed per second of wall time, without per second of its CPU time (which
- * other load on the machine does not change). 0 on success. */
-static int openssl_speed(const char *alg, int seconds, int elapsed, struct speed *out)
-{
-	char cmd[128], line[BENCH_LINE_MAX], last[BENCH_LINE_MAX] = "";
-	double a, b, sign = 0, verify = 0;
-	char *p, *tok[16];
-	int n = 0;
-	FILE *f;
-
-	snprintf(cmd, sizeof(cmd), "openssl speed -seconds %d %s%s 2>/dev/null", seconds,
-	         elapsed ? "-elapsed " : "", alg);
-	f = popen(cmd, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, "bits"))
-			snprintf(last, sizeof(last), "%s", line);
-	if (pclose(f) != 0 || !last[0])
-		return -1;
-	/* " 256 bits SM2 (CurveSM2)   0.0007s   0.0007s   1456.0   1447.0" */
-	for (p = strtok(last, " \t\n"); p && n < 16; p = strtok(NULL, " \t\n"))
-		tok[n++] = p;
-	if (n < 2)
-		return -1;
-	errno = 0;
-	a = strtod(tok[n - 2], NULL);
-	b = strtod(tok[n - 1], NULL);
-	if (errno || a <= 0 || b <= 0)
-		return -1;
-	sign = a;
-	verify = b;
-	out->sign = sign;
-	out->verify = verify;
-	return 0;
-}
-
 /* ---- stages ---- */
 
 static void stages(cJSON **records, size_t n, EVP_PKEY *key, EVP_PKEY *pub)
@@ -482,7 +439,7 @@ int main(int argc, char **argv)
 	       "sign / verify per CPU s | × sign (CPU) | × sign+verify (CPU) |\n");
 	printf("|---|---|---|---|---|---|---|---|---|---|\n");
 	for (int s = 0; s < nsuites; s++) {
-		struct speed sp = {0, 0}, spc = {0, 0};
+		struct ossl_speed sp = {0, 0}, spc = {0, 0};
 		struct ecert_buf pem = ECERT_BUF_INIT;
 		EVP_PKEY *key = NULL, *pub = NULL;
 		int k;
@@ -505,8 +462,8 @@ int main(int argc, char **argv)
 			rc = 1;
 			break;
 		}
-		if (use_openssl && (openssl_speed(suites[k].speed, seconds, 1, &sp) != 0 ||
-		                    openssl_speed(suites[k].speed, seconds, 0, &spc) != 0))
+		if (use_openssl && (ossl_speed_run(suites[k].speed, seconds, 1, &sp) != 0 ||
+		                    ossl_speed_run(suites[k].speed, seconds, 0, &spc) != 0))
 			fprintf(stderr, "issue-bench: openssl speed %s failed\n", suites[k].speed);
 		for (int png = 1; png >= 0; png--) {
 			for (int j = 0; j < njobs; j++) {

@@ -72,7 +72,7 @@ expect 1 ecert-verifier verify --root root.pub --trust trust.json --status skill
 
 step "7. 贯通申报 claims: 车工技师 (2020-06-15) → 工程系列中级, as of 2023-07-01"
 mkclaim() { # name id evidence-file level out
-  python3 - "$@" <<'PY'
+  /usr/bin/python3 - "$@" <<'PY'
 import json, sys
 name, idn, ev, level, out = sys.argv[1:6]
 claim = {"type": "CrossTrackClaim", "direction": "skill-to-title", "asOf": "2023-07-01",

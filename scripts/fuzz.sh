@@ -2,8 +2,9 @@
 # Build the libFuzzer targets and run each for a while, one after the other.
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
+#   scripts/fuzz.sh --ci [TARGET...]
 #
-# SECONDS_PER_TARGET defaults to 60; TARGETs (fuzz_json, json, …) default to all of
+# SECONDS_PER_TARGET defaults to 60; --ci is the short run for CI: 20 seconds per target; TARGETs (fuzz_json, json, …) default to all of
 # fuzz/fuzz_*.c. The build directory is build-fuzz/ (ECERT_FUZZ_BUILD overrides it); it is
 # configured with clang if it does not exist yet. For each target:
 #   seeds       fuzz/corpus/<name>/ (read only) — new inputs go to build-fuzz/corpus/<name>/
@@ -20,10 +21,12 @@ set -euo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${ECERT_FUZZ_BUILD:-$src/build-fuzz}
+ci_seconds=20
 seconds=${1:-60}
 [[ $# -gt 0 ]] && shift
+[[ $seconds == --ci ]] && seconds=$ci_seconds
 if ! [[ $seconds =~ ^[0-9]+$ ]] || [[ $seconds -eq 0 ]]; then
-	echo "usage: $0 [SECONDS_PER_TARGET] [TARGET...]" >&2
+	echo "usage: $0 [SECONDS_PER_TARGET | --ci] [TARGET...]" >&2
 	exit 2
 fi
 

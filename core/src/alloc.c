@@ -11,6 +11,7 @@
 
 #ifdef ECERT_FAULT_INJECTION
 static long fail_after = -1; /* < 0: off */
+static int fail_once;        /* only the allocation fail_after counts down to fails */
 static long alloc_count;
 
 static int should_fail(void)
@@ -18,23 +19,43 @@ static int should_fail(void)
 	alloc_count++;
 	if (fail_after < 0)
 		return 0;
-	if (fail_after == 0)
+	if (fail_after == 0) {
+		if (fail_once)
+			fail_after = -1;
 		return 1;
+	}
 	fail_after--;
 	return 0;
 }
 
-long ecert_alloc_fail_after(long n)
+static long arm(long n, int once)
 {
 	long made = alloc_count;
 
 	alloc_count = 0;
 	fail_after = n;
+	fail_once = once;
 	return made;
+}
+
+long ecert_alloc_fail_after(long n)
+{
+	return arm(n, 0);
+}
+
+long ecert_alloc_fail_nth(long n)
+{
+	return arm(n, 1);
 }
 #else
 #define should_fail() 0
 long ecert_alloc_fail_after(long n)
+{
+	(void)n;
+	return 0;
+}
+
+long ecert_alloc_fail_nth(long n)
 {
 	(void)n;
 	return 0;

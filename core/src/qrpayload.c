@@ -1,5 +1,6 @@
 /* ecert — the QR payload (DESIGN §5): "EC1:" + base45(zlib(JCS bytes)) with the preset
  * dictionary schemas/qr/dict-v1. */
+#include <pthread.h>
 #include <string.h>
 
 #define ZLIB_CONST
@@ -29,11 +30,20 @@ const unsigned char *ecert_qr_dictionary(size_t *len)
 	return ecert_data_qr_dict_v1;
 }
 
+static pthread_once_t dict_id_once = PTHREAD_ONCE_INIT;
+static uLong dict_id;
+
+static void dictionary_id_init(void)
+{
+	dict_id = adler32(adler32(0L, Z_NULL, 0), ecert_data_qr_dict_v1,
+	                  (uInt)ecert_data_qr_dict_v1_len);
+}
+
+/* The adler32 of dict-v1 (RFC 1950 DICTID), computed once: every decode compares it. */
 static uLong dictionary_id(void)
 {
-	uLong id = adler32(0L, Z_NULL, 0);
-
-	return adler32(id, ecert_data_qr_dict_v1, (uInt)ecert_data_qr_dict_v1_len);
+	pthread_once(&dict_id_once, dictionary_id_init);
+	return dict_id;
 }
 
 /* zlib allocates through ecert_malloc, so fault injection and accounting see it. */

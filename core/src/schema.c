@@ -145,12 +145,35 @@ static void describe(const cJSON *v, char out[DESC_MAX])
 
 struct regex_entry {
 	char *pattern;
+	size_t hash;
 	regex_t re;
 };
 
+/* Entries are only ever appended, under regex_lock; an entry is complete before
+ * regex_count (stored with release, loaded with acquire) counts it, so lookups read the
+ * cache without the lock. */
 static pthread_mutex_t regex_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct regex_entry regex_cache[REGEX_CACHE_MAX];
 static size_t regex_count;
+
+/* FNV-1a: a cheap first comparison before strcmp. */
+static size_t pattern_hash(const char *s)
+{
+	size_t h = (size_t)14695981039346656037ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
+	return h;
+}
+
+/* The cached compiled pattern among entries [from, to), or NULL. */
+static regex_t *regex_find(const char *pat, size_t hash, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		if (regex_cache[i].hash == hash && strcmp(regex_cache[i].pattern, pat) == 0)
+			return &regex_cache[i].re;
+	return NULL;
+}
 
 /* Escapes that are not POSIX and that glibc would silently read as something else. */
 static int refused_escape(const char *pat)
@@ -168,45 +191,47 @@ static int refused_escape(const char *pat)
 
 /* *match = whether `s` contains a match of `pat`. Patterns are compiled straight into
  * the process-wide cache (a regex_t is never copied); once it is full, into a local that is
- * freed after use. */
+ * freed after use. A cached pattern was checked and compiled when it was added, so the
+ * common case takes no lock. */
 static int pattern_match(struct vctx *c, const char *pat, const char *s, int *match,
                          struct ecert_error *err)
 {
 	regex_t local;
-	regex_t *re = NULL;
+	regex_t *re;
 	char *copy = NULL;
-	int cached = 0;
+	size_t hash = pattern_hash(pat), seen = __atomic_load_n(&regex_count, __ATOMIC_ACQUIRE);
+	int cached = 1;
 
-	if (refused_escape(pat))
-		return sfail(c, err, "pattern %.*s uses an escape POSIX regular expressions lack",
-		             utf8_clip(pat, 60), pat);
-	pthread_mutex_lock(&regex_lock);
-	for (size_t i = 0; i < regex_count; i++) {
-		if (strcmp(regex_cache[i].pattern, pat) == 0) {
-			re = &regex_cache[i].re;
-			cached = 1;
-			break;
-		}
-	}
+	re = regex_find(pat, hash, 0, seen);
 	if (!re) {
-		if (regex_count < REGEX_CACHE_MAX)
-			copy = ecert_strdup(pat);
-		re = copy ? &regex_cache[regex_count].re : &local;
-		if (regcomp(re, pat, REG_EXTENDED | REG_NOSUB) != 0) {
-			pthread_mutex_unlock(&regex_lock);
-			ecert_free(copy);
+		if (refused_escape(pat))
 			return sfail(c, err,
-			             "pattern %.*s is not a POSIX extended regular "
-			             "expression",
+			             "pattern %.*s uses an escape POSIX regular expressions lack",
 			             utf8_clip(pat, 60), pat);
+		pthread_mutex_lock(&regex_lock);
+		re = regex_find(pat, hash, seen, regex_count);
+		if (!re) {
+			if (regex_count < REGEX_CACHE_MAX)
+				copy = ecert_strdup(pat);
+			re = copy ? &regex_cache[regex_count].re : &local;
+			if (regcomp(re, pat, REG_EXTENDED | REG_NOSUB) != 0) {
+				pthread_mutex_unlock(&regex_lock);
+				ecert_free(copy);
+				return sfail(c, err,
+				             "pattern %.*s is not a POSIX extended regular "
+				             "expression",
+				             utf8_clip(pat, 60), pat);
+			}
+			if (copy) {
+				regex_cache[regex_count].pattern = copy;
+				regex_cache[regex_count].hash = hash;
+				__atomic_store_n(&regex_count, regex_count + 1, __ATOMIC_RELEASE);
+			} else {
+				cached = 0;
+			}
 		}
-		if (copy) {
-			regex_cache[regex_count].pattern = copy;
-			regex_count++;
-			cached = 1;
-		}
+		pthread_mutex_unlock(&regex_lock);
 	}
-	pthread_mutex_unlock(&regex_lock);
 	/* regexec on a shared compiled pattern is thread-safe (POSIX, glibc locks inside). */
 	*match = regexec(re, s, 0, NULL, 0) == 0;
 	if (!cached)
@@ -216,64 +241,157 @@ static int pattern_match(struct vctx *c, const char *pat, const char *s, int *ma
 
 /* ------------------------------------------------------------------ keywords */
 
-static const char *const known_keywords[] = {
-    "type",
-    "properties",
-    "required",
-    "additionalProperties",
-    "items",
-    "minItems",
-    "maxItems",
-    "enum",
-    "const",
-    "pattern",
-    "minLength",
-    "maxLength",
-    "minimum",
-    "maximum",
-    "format",
-    "$ref",
-    "allOf",
-    "anyOf",
-    "oneOf",
-    "not",
-    "if",
-    "then",
-    "else",
-    /* annotations */
-    "$schema",
-    "$id",
-    "$comment",
-    "$defs",
-    "title",
-    "description",
-    "examples",
-    "default",
-    NULL,
+/* The keywords a schema object may carry (the list in ecert/schema.h); those before
+ * KW__USED are read by the validator, the other annotations are ignored. */
+enum kw_id {
+	KW_TYPE,
+	KW_PROPERTIES,
+	KW_REQUIRED,
+	KW_ADDITIONAL,
+	KW_ITEMS,
+	KW_MIN_ITEMS,
+	KW_MAX_ITEMS,
+	KW_ENUM,
+	KW_CONST,
+	KW_PATTERN,
+	KW_MIN_LENGTH,
+	KW_MAX_LENGTH,
+	KW_MINIMUM,
+	KW_MAXIMUM,
+	KW_FORMAT,
+	KW_REF,
+	KW_ALL_OF,
+	KW_ANY_OF,
+	KW_ONE_OF,
+	KW_NOT,
+	KW_IF,
+	KW_THEN,
+	KW_ELSE,
+	KW_DESCRIPTION,
+	KW__USED,
+	KW_ANNOTATION = KW__USED,
 };
 
-static int check_known(struct vctx *c, const cJSON *s, struct ecert_error *err)
+/* The keyword a member name is, KW_ANNOTATION for an annotation, -1 if not supported. */
+static int keyword_id(const char *n)
+{
+	switch (n[0]) {
+	case '$':
+		if (strcmp(n, "$ref") == 0)
+			return KW_REF;
+		if (strcmp(n, "$defs") == 0 || strcmp(n, "$id") == 0 ||
+		    strcmp(n, "$schema") == 0 || strcmp(n, "$comment") == 0)
+			return KW_ANNOTATION;
+		break;
+	case 'a':
+		if (strcmp(n, "additionalProperties") == 0)
+			return KW_ADDITIONAL;
+		if (strcmp(n, "allOf") == 0)
+			return KW_ALL_OF;
+		if (strcmp(n, "anyOf") == 0)
+			return KW_ANY_OF;
+		break;
+	case 'c':
+		if (strcmp(n, "const") == 0)
+			return KW_CONST;
+		break;
+	case 'd':
+		/* an annotation, also quoted in pattern messages */
+		if (strcmp(n, "description") == 0)
+			return KW_DESCRIPTION;
+		if (strcmp(n, "default") == 0)
+			return KW_ANNOTATION;
+		break;
+	case 'e':
+		if (strcmp(n, "enum") == 0)
+			return KW_ENUM;
+		if (strcmp(n, "else") == 0)
+			return KW_ELSE;
+		if (strcmp(n, "examples") == 0)
+			return KW_ANNOTATION;
+		break;
+	case 'f':
+		if (strcmp(n, "format") == 0)
+			return KW_FORMAT;
+		break;
+	case 'i':
+		if (strcmp(n, "items") == 0)
+			return KW_ITEMS;
+		if (strcmp(n, "if") == 0)
+			return KW_IF;
+		break;
+	case 'm':
+		if (strcmp(n, "minLength") == 0)
+			return KW_MIN_LENGTH;
+		if (strcmp(n, "maxLength") == 0)
+			return KW_MAX_LENGTH;
+		if (strcmp(n, "minItems") == 0)
+			return KW_MIN_ITEMS;
+		if (strcmp(n, "maxItems") == 0)
+			return KW_MAX_ITEMS;
+		if (strcmp(n, "minimum") == 0)
+			return KW_MINIMUM;
+		if (strcmp(n, "maximum") == 0)
+			return KW_MAXIMUM;
+		break;
+	case 'n':
+		if (strcmp(n, "not") == 0)
+			return KW_NOT;
+		break;
+	case 'o':
+		if (strcmp(n, "oneOf") == 0)
+			return KW_ONE_OF;
+		break;
+	case 'p':
+		if (strcmp(n, "properties") == 0)
+			return KW_PROPERTIES;
+		if (strcmp(n, "pattern") == 0)
+			return KW_PATTERN;
+		break;
+	case 'r':
+		if (strcmp(n, "required") == 0)
+			return KW_REQUIRED;
+		break;
+	case 't':
+		if (strcmp(n, "type") == 0)
+			return KW_TYPE;
+		if (strcmp(n, "then") == 0)
+			return KW_THEN;
+		if (strcmp(n, "title") == 0)
+			return KW_ANNOTATION;
+		break;
+	default:
+		break;
+	}
+	return -1;
+}
+
+/* The keywords of one schema object, found in one pass over its members. A keyword given
+ * twice (possible only in a tree not built by the strict parser) counts once, its first
+ * occurrence, as cJSON_GetObjectItemCaseSensitive would find it. */
+struct kws {
+	const cJSON *k[KW__USED];
+};
+
+/* Sort the members of schema object s into *kw; an unknown keyword is an error in the
+ * schema (the first one, in member order). */
+static int collect_keywords(struct vctx *c, const cJSON *s, struct kws *kw,
+                            struct ecert_error *err)
 {
 	const cJSON *k;
 
+	memset(kw, 0, sizeof(*kw));
 	cJSON_ArrayForEach(k, s)
 	{
-		const char *const *w;
+		int id = keyword_id(k->string);
 
-		for (w = known_keywords; *w; w++) {
-			if (strcmp(*w, k->string) == 0)
-				break;
-		}
-		if (!*w)
+		if (id < 0)
 			return sfail(c, err, "keyword \"%.*s\" is not supported",
 			             utf8_clip(k->string, 40), k->string);
+		if (id < KW__USED && !kw->k[id])
+			kw->k[id] = k;
 	}
 	return ECERT_OK;
-}
-
-static const cJSON *kw(const cJSON *s, const char *name)
-{
-	return cJSON_GetObjectItemCaseSensitive(s, name);
 }
 
 static int is_integer(const cJSON *x)
@@ -383,10 +501,11 @@ static double count_kw(const cJSON *v)
 	return v->valuedouble;
 }
 
-static int kw_string(struct vctx *c, const cJSON *s, const cJSON *x, struct ecert_error *err)
+static int kw_string(struct vctx *c, const struct kws *s, const cJSON *x,
+                     struct ecert_error *err)
 {
-	const cJSON *min = kw(s, "minLength"), *max = kw(s, "maxLength");
-	const cJSON *pat = kw(s, "pattern"), *fmt = kw(s, "format");
+	const cJSON *min = s->k[KW_MIN_LENGTH], *max = s->k[KW_MAX_LENGTH];
+	const cJSON *pat = s->k[KW_PATTERN], *fmt = s->k[KW_FORMAT];
 	size_t len;
 	int match = 0, rc;
 
@@ -421,9 +540,8 @@ static int kw_string(struct vctx *c, const cJSON *s, const cJSON *x, struct ecer
 		if (rc != ECERT_OK)
 			return rc;
 		if (!match) {
-			desc = cJSON_IsString(kw(s, "description"))
-			           ? kw(s, "description")->valuestring
-			           : NULL;
+			desc = cJSON_IsString(s->k[KW_DESCRIPTION]) ? s->k[KW_DESCRIPTION]->valuestring
+			                                            : NULL;
 			if (desc)
 				return vfail(c, err, "expected %.*s, got \"%.*s\"",
 				             utf8_clip(desc, 120), desc,
@@ -455,9 +573,10 @@ static int kw_string(struct vctx *c, const cJSON *s, const cJSON *x, struct ecer
 	return ECERT_OK;
 }
 
-static int kw_number(struct vctx *c, const cJSON *s, const cJSON *x, struct ecert_error *err)
+static int kw_number(struct vctx *c, const struct kws *s, const cJSON *x,
+                     struct ecert_error *err)
 {
-	const cJSON *min = kw(s, "minimum"), *max = kw(s, "maximum");
+	const cJSON *min = s->k[KW_MINIMUM], *max = s->k[KW_MAXIMUM];
 
 	if ((min && !cJSON_IsNumber(min)) || (max && !cJSON_IsNumber(max)))
 		return sfail(c, err, "\"minimum\" and \"maximum\" must be numbers");
@@ -472,10 +591,11 @@ static int kw_number(struct vctx *c, const cJSON *s, const cJSON *x, struct ecer
 	return ECERT_OK;
 }
 
-static int kw_object(struct vctx *c, const cJSON *s, const cJSON *x, struct ecert_error *err)
+static int kw_object(struct vctx *c, const struct kws *s, const cJSON *x,
+                     struct ecert_error *err)
 {
-	const cJSON *req = kw(s, "required"), *props = kw(s, "properties");
-	const cJSON *extra = kw(s, "additionalProperties");
+	const cJSON *req = s->k[KW_REQUIRED], *props = s->k[KW_PROPERTIES];
+	const cJSON *extra = s->k[KW_ADDITIONAL];
 	const cJSON *k, *m;
 	size_t old;
 	int rc;
@@ -517,9 +637,10 @@ static int kw_object(struct vctx *c, const cJSON *s, const cJSON *x, struct ecer
 	return ECERT_OK;
 }
 
-static int kw_array(struct vctx *c, const cJSON *s, const cJSON *x, struct ecert_error *err)
+static int kw_array(struct vctx *c, const struct kws *s, const cJSON *x,
+                    struct ecert_error *err)
 {
-	const cJSON *min = kw(s, "minItems"), *max = kw(s, "maxItems"), *items = kw(s, "items");
+	const cJSON *min = s->k[KW_MIN_ITEMS], *max = s->k[KW_MAX_ITEMS], *items = s->k[KW_ITEMS];
 	const cJSON *e;
 	int n, i = 0, rc;
 	size_t old;
@@ -610,10 +731,11 @@ static int probe(struct vctx *c, const cJSON *s, const cJSON *x, struct ecert_er
 	return validate(c, s, x, e);
 }
 
-static int kw_combinators(struct vctx *c, const cJSON *s, const cJSON *x, struct ecert_error *err)
+static int kw_combinators(struct vctx *c, const struct kws *s, const cJSON *x,
+                          struct ecert_error *err)
 {
-	const cJSON *all = kw(s, "allOf"), *any = kw(s, "anyOf"), *one = kw(s, "oneOf");
-	const cJSON *not = kw(s, "not"), *cond = kw(s, "if");
+	const cJSON *all = s->k[KW_ALL_OF], *any = s->k[KW_ANY_OF], *one = s->k[KW_ONE_OF];
+	const cJSON *not = s->k[KW_NOT], *cond = s->k[KW_IF];
 	const cJSON *b;
 	struct ecert_error e, best;
 	int rc, passed;
@@ -675,47 +797,49 @@ static int kw_combinators(struct vctx *c, const cJSON *s, const cJSON *x, struct
 			*err = e;
 			return rc;
 		}
-		branch = kw(s, rc == ECERT_OK ? "then" : "else");
+		branch = s->k[rc == ECERT_OK ? KW_THEN : KW_ELSE];
 		if (branch)
 			return validate(c, branch, x, err);
 	}
 	return ECERT_OK;
 }
 
-static int validate(struct vctx *c, const cJSON *s, const cJSON *x, struct ecert_error *err)
+static int validate(struct vctx *c, const cJSON *schema, const cJSON *x, struct ecert_error *err)
 {
 	const cJSON *k;
+	struct kws kw;
+	const struct kws *s = &kw;
 	char want[DESC_MAX];
 	int rc;
 
-	if (cJSON_IsTrue(s))
+	if (cJSON_IsTrue(schema))
 		return ECERT_OK;
-	if (cJSON_IsFalse(s))
+	if (cJSON_IsFalse(schema))
 		return vfail(c, err, "no value is allowed here");
-	if (!cJSON_IsObject(s))
+	if (!cJSON_IsObject(schema))
 		return sfail(c, err, "a schema must be an object or a boolean");
 	if (c->depth >= ECERT_SCHEMA_DEPTH_MAX)
 		return vfail(c, err, "nested deeper than %d levels", ECERT_SCHEMA_DEPTH_MAX);
 	c->depth++;
-	rc = check_known(c, s, err);
+	rc = collect_keywords(c, schema, &kw, err);
 	if (rc != ECERT_OK)
 		goto out;
-	if ((k = kw(s, "$ref")) != NULL) {
+	if ((k = s->k[KW_REF]) != NULL) {
 		rc = kw_ref(c, k, x, err);
 		if (rc != ECERT_OK)
 			goto out;
 	}
-	if ((k = kw(s, "type")) != NULL) {
+	if ((k = s->k[KW_TYPE]) != NULL) {
 		rc = kw_type(c, k, x, err);
 		if (rc != ECERT_OK)
 			goto out;
 	}
-	if ((k = kw(s, "const")) != NULL && !cJSON_Compare(k, x, 1)) {
+	if ((k = s->k[KW_CONST]) != NULL && !cJSON_Compare(k, x, 1)) {
 		describe(k, want);
 		rc = vfail(c, err, "expected %s", want);
 		goto out;
 	}
-	if ((k = kw(s, "enum")) != NULL) {
+	if ((k = s->k[KW_ENUM]) != NULL) {
 		rc = kw_enum(c, k, x, err);
 		if (rc != ECERT_OK)
 			goto out;

@@ -141,9 +141,16 @@ int ecert_verifier_add_status(struct ecert_verifier *v, const char *json, size_t
 		ecert_fail(err, rc, "status list signed with key %s after it was compromised", kid);
 		goto out;
 	}
-	if (ecert_proof_verify(doc, ecert_trust_entry_key(e), err) != ECERT_OK) {
+	rc = ecert_proof_verify(doc, ecert_trust_entry_key(e), err);
+	if (rc == ECERT_ERR_NOMEM)
+		goto out;
+	if (rc != ECERT_OK) {
+		/* copy the reason first: err->msg is also where the new message goes */
+		char why[ECERT_ERR_MSG_MAX];
+
+		snprintf(why, sizeof(why), "%s", err ? err->msg : "");
 		rc = ecert_fail(err, ECERT_ERR_TRUST, "status list signature does not verify (%s)",
-				err ? err->msg : "");
+				why);
 		goto out;
 	}
 	rc = ecert_statuslist_decode(doc, &sl, err);
@@ -244,8 +251,8 @@ static int doc_digest(const cJSON *doc, char out[4 + 64 + 1], struct ecert_error
 	rc = ecert_jcs_serialize(doc, &canon, err);
 	if (rc == ECERT_OK)
 		rc = ecert_hash(ECERT_ALG_SM2, canon.data, canon.len, h, err);
-	if (rc == ECERT_OK)
-		rc = ecert_hex_encode(h, 32, &hex);
+	if (rc == ECERT_OK && ecert_hex_encode(h, 32, &hex) != ECERT_OK)
+		rc = ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
 	if (rc == ECERT_OK)
 		snprintf(out, 4 + 64 + 1, "sm3:%s", (const char *)hex.data);
 	ecert_buf_free(&canon);
@@ -260,7 +267,7 @@ static int run_checks(const struct ecert_verifier *v, const struct ecert_verify_
 	struct ecert_error e;
 	const struct ecert_trust_entry *entry;
 	const cJSON *proof, *subject, *issuer, *status;
-	const char *vm, *kid, *suite, *issuer_id, *created_s, *s;
+	const char *vm, *kid, *suite, *issuer_id, *created_s, *s, *kind;
 	int64_t created, t;
 	size_t i;
 	int rc;
@@ -269,15 +276,20 @@ static int run_checks(const struct ecert_verifier *v, const struct ecert_verify_
 	/* schema */
 	if (ecert_schema_validate_named(CERT_SCHEMA, doc, &e) != ECERT_OK)
 		return failed(res, ECERT_CHECK_SCHEMA, &e);
-	res->kind = cert_kind(doc);
-	if (!res->kind) {
+	kind = cert_kind(doc);
+	if (!kind) {
 		ecert_fail(&e, ECERT_ERR_SCHEMA, "type names neither TitleCertificate nor SkillCertificate");
 		ecert_error_where(&e, "type");
 		return failed(res, ECERT_CHECK_SCHEMA, &e);
 	}
+	/* every result carries the digest (DESIGN §7, the pathway basis): none, no result */
+	if (doc_digest(doc, res->digest, &e) != ECERT_OK) {
+		res->digest[0] = '\0';
+		return failed(res, ECERT_CHECK_SCHEMA, &e);
+	}
+	res->kind = kind;
 	pass(res, ECERT_CHECK_SCHEMA, "%s certificate, all required fields present",
 	     res->kind);
-	(void)doc_digest(doc, res->digest, &e);
 
 	proof = ecert_json_obj(doc, "proof");
 	subject = ecert_json_obj(doc, "credentialSubject");

@@ -615,6 +615,78 @@ static void test_result_json(void **state)
 	ecert_verify_result_free(&res);
 }
 
+/* Found by test_faults: out of memory while adding a status list was reported as a
+ * signature that does not verify (ECERT_ERR_TRUST); and the message of a list whose
+ * signature really does not verify was written over its own reason (vsnprintf into
+ * err->msg from err->msg), garbling it. */
+static void test_add_status_errors(void **state)
+{
+	struct ecert_verifier *v2 = NULL;
+	struct ecert_error err;
+	size_t slen;
+	char *sl = status_list(K_P256, K_P256, 5, &slen), *p;
+	const char *prefix = "status list signature does not verify (";
+	long n;
+	int rc;
+
+	(void)state;
+	for (n = 0;; n++) {
+		assert_true(n < 100000);
+		assert_int_equal(ecert_verifier_new(tl, &v2, &err), ECERT_OK);
+		ecert_alloc_fail_after(n);
+		rc = ecert_verifier_add_status(v2, sl, slen, "status.json", &err);
+		ecert_alloc_fail_after(-1);
+		ecert_verifier_free(v2);
+		if (rc == ECERT_OK)
+			break;
+		assert_int_equal(rc, ECERT_ERR_NOMEM);
+	}
+	/* change a signed member: TRUST, with the proof's own reason inside the message */
+	p = strstr(sl, "\"validFrom\":\"2024");
+	assert_non_null(p);
+	p[strlen("\"validFrom\":\"2024") - 1] = '5';
+	assert_int_equal(ecert_verifier_new(tl, &v2, &err), ECERT_OK);
+	ecert_error_clear(&err);
+	assert_int_equal(ecert_verifier_add_status(v2, sl, slen, "status.json", &err),
+			 ECERT_ERR_TRUST);
+	assert_int_equal(strncmp(err.msg, prefix, strlen(prefix)), 0);
+	assert_null(strstr(err.msg + strlen(prefix), prefix));
+	assert_true(strlen(err.msg) > strlen(prefix) + 2); /* a reason, not "()" */
+	ecert_verifier_free(v2);
+	ecert_free(sl);
+}
+
+/* Found by test_faults (one allocation failing at a time): when the certificate's digest
+ * could not be computed, the result was still valid, without its digest. Now every valid
+ * result has it, and a failure to compute it fails the schema check with the reason. */
+static void test_digest_always_there(void **state)
+{
+	cJSON *doc = make_cert(title_tmpl, K_P256, K_P256, "2024-03-01T10:00:00+08:00");
+	struct ecert_verify_result res;
+	size_t len;
+	char *text = jcs_of(doc, &len);
+	long n, made;
+
+	(void)state;
+	for (n = 0;; n++) {
+		assert_true(n < 100000);
+		ecert_alloc_fail_nth(n);
+		run(text, len, ECERT_INPUT_JSON, HOLDER_ID, 0, &res);
+		made = ecert_alloc_fail_nth(-1);
+		if (res.valid) {
+			assert_int_equal(strncmp(res.digest, "sm3:", 4), 0);
+			assert_int_equal(strlen(res.digest), 4 + 64);
+		} else {
+			assert_int_equal(res.checks[first_failed(&res)].code, ECERT_ERR_NOMEM);
+		}
+		ecert_verify_result_free(&res);
+		if (made <= n)
+			break;
+	}
+	ecert_free(text);
+	cJSON_Delete(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -628,6 +700,8 @@ int main(void)
 		cmocka_unit_test(test_holder),
 		cmocka_unit_test(test_bad_qr_and_json),
 		cmocka_unit_test(test_result_json),
+		cmocka_unit_test(test_add_status_errors),
+		cmocka_unit_test(test_digest_always_there),
 	};
 	ecert_init();
 	return cmocka_run_group_tests(tests, setup, teardown);

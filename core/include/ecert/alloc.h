@@ -21,6 +21,13 @@ void ecert_free_secret(void *p, size_t n);
  * allocations made since the last call. Not thread-safe; for single-threaded tests. */
 long ecert_alloc_fail_after(long n);
 
+/* Fault injection, one failure only: the allocation after `n` more successful ones fails
+ * and every other succeeds (a failure a caller swallows then shows, instead of being
+ * masked by the failures after it). n < 0 turns it off. Returns, and resets, the count
+ * as ecert_alloc_fail_after does; either call replaces the other's setting. Not
+ * thread-safe. */
+long ecert_alloc_fail_nth(long n);
+
 /* One-time library setup: installs allocation hooks into cJSON and initialises OpenSSL.
  * Call once from main() before any other ecert function. Idempotent. */
 int ecert_init(void);
