@@ -261,9 +261,25 @@ int cmd_equivalent(int argc, char **argv)
 		return rc == ECERT_ERR_INVALID ? VEXIT_INVALID : VEXIT_USAGE;
 	}
 	if (json) {
-		printf("{\"rule\":\"%s\",\"clause\":\"%s\",\"skillLevel\":\"%s\",\"skillName\":\"%s\","
-		       "\"titleLevel\":\"%s\"}\n",
-		       eq.rule, eq.clause, eq.skill_level, eq.skill_name, eq.title_level);
+		cJSON *j = cJSON_CreateObject();
+		char *out = NULL;
+
+		if (j && cJSON_AddStringToObject(j, "rule", eq.rule) &&
+		    cJSON_AddStringToObject(j, "clause", eq.clause) &&
+		    cJSON_AddStringToObject(j, "skillLevel", eq.skill_level) &&
+		    cJSON_AddStringToObject(j, "skillName", eq.skill_name) &&
+		    cJSON_AddStringToObject(j, "titleLevel", eq.title_level) &&
+		    cJSON_AddStringToObject(j, "zh", eq.message_zh) &&
+		    cJSON_AddStringToObject(j, "en", eq.message_en))
+			out = cJSON_PrintUnformatted(j);
+		cJSON_Delete(j);
+		if (!out) {
+			verr_msg("equivalent", "out of memory");
+			ecert_rules_free(rules);
+			return VEXIT_USAGE;
+		}
+		printf("%s\n", out);
+		cJSON_free(out);
 	} else {
 		printf("%s\n", lang == VLANG_EN ? eq.message_en : eq.message_zh);
 	}

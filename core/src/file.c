@@ -1,4 +1,5 @@
 /* ecert — bounded file reads and atomic writes. */
+#define _GNU_SOURCE /* syncfs */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -79,6 +80,14 @@ static void fsync_dir_of(const char *path)
 int ecert_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			    int exclusive, struct ecert_error *err)
 {
+	return ecert_file_write_atomic_flags(path, data, len, mode,
+					     exclusive ? ECERT_FILE_EXCLUSIVE : 0, err);
+}
+
+int ecert_file_write_atomic_flags(const char *path, const void *data, size_t len, mode_t mode,
+				  int flags, struct ecert_error *err)
+{
+	int exclusive = flags & ECERT_FILE_EXCLUSIVE, nosync = flags & ECERT_FILE_NOSYNC;
 	static unsigned long seq;
 	char tmp[PATH_MAX];
 	const unsigned char *p = data;
@@ -89,7 +98,7 @@ int ecert_file_write_atomic(const char *path, const void *data, size_t len, mode
 		ecert_error_where(err, "%s", path);
 		return ecert_fail(err, ECERT_ERR_EXISTS, "already exists (use --force to replace)");
 	}
-	n = snprintf(tmp, sizeof(tmp), "%s.tmp.%ld.%lu", path, (long)getpid(),
+	n = snprintf(tmp, sizeof(tmp), "%s" ECERT_FILE_TMP_INFIX "%ld.%lu", path, (long)getpid(),
 		     __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED));
 	if (n < 0 || (size_t)n >= sizeof(tmp)) {
 		ecert_error_where(err, "%s", path);
@@ -113,7 +122,7 @@ int ecert_file_write_atomic(const char *path, const void *data, size_t len, mode
 		p += w;
 		len -= (size_t)w;
 	}
-	if (fsync(fd) != 0)
+	if (!nosync && fsync(fd) != 0)
 		goto ioerr;
 	if (close(fd) != 0) {
 		fd = -1;
@@ -128,7 +137,8 @@ int ecert_file_write_atomic(const char *path, const void *data, size_t len, mode
 	} else if (rename(tmp, path) != 0) {
 		goto ioerr;
 	}
-	fsync_dir_of(path);
+	if (!nosync)
+		fsync_dir_of(path);
 	return ECERT_OK;
 ioerr:
 	ecert_error_where(err, "%s", path);
@@ -138,4 +148,29 @@ ioerr:
 		close(fd);
 	unlink(tmp);
 	return rc;
+}
+
+int ecert_file_sync_fs(const char *dir, struct ecert_error *err)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;
+
+	if (fd < 0) {
+		ecert_error_where(err, "%s", dir);
+		return ecert_fail(err, ECERT_ERR_IO, "cannot open the directory: %s",
+				  strerror(errno));
+	}
+#ifdef __linux__
+	r = syncfs(fd);
+#else
+	sync();
+	r = fsync(fd);
+#endif
+	if (r != 0) {
+		ecert_error_where(err, "%s", dir);
+		r = ecert_fail(err, ECERT_ERR_IO, "cannot flush to disk: %s", strerror(errno));
+		close(fd);
+		return r;
+	}
+	close(fd);
+	return ECERT_OK;
 }

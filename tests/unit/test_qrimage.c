@@ -249,6 +249,44 @@ static void test_png_round_trip(void **state)
 	}
 }
 
+/* One encoding, both images: the same bytes as the single calls; a PNG that scans back. */
+static void test_render_both(void **state)
+{
+	struct ecert_buf text = ECERT_BUF_INIT, png = ECERT_BUF_INIT, svg = ECERT_BUF_INIT,
+	                 png1 = ECERT_BUF_INIT, svg1 = ECERT_BUF_INIT, back = ECERT_BUF_INIT;
+
+	(void)state;
+	payload_of("skill-lathe.json", &text);
+	assert_int_equal(
+	    ecert_qrimage_render((char *)text.data, text.len, NULL, &png, &svg, NULL), ECERT_OK);
+	assert_int_equal(ecert_qrimage_png((char *)text.data, text.len, NULL, &png1, NULL),
+	                 ECERT_OK);
+	assert_int_equal(ecert_qrimage_svg((char *)text.data, text.len, NULL, &svg1, NULL),
+	                 ECERT_OK);
+	assert_int_equal(png.len, png1.len);
+	assert_memory_equal(png.data, png1.data, png.len);
+	assert_int_equal(svg.len, svg1.len);
+	assert_memory_equal(svg.data, svg1.data, svg.len);
+	assert_int_equal(scan(png.data, png.len, &back), ECERT_OK);
+	assert_int_equal(back.len, text.len);
+	assert_memory_equal(back.data, text.data, text.len);
+	/* one of them only; a failure changes neither */
+	png.len = 0;
+	assert_int_equal(ecert_qrimage_render((char *)text.data, text.len, NULL, NULL, &png, NULL),
+	                 ECERT_OK);
+	assert_non_null(strstr((char *)png.data, "<svg"));
+	png.len = svg.len = 0;
+	assert_int_equal(ecert_qrimage_render("EC1:a", 5, NULL, &png, &svg, NULL), ECERT_ERR_ARG);
+	assert_int_equal(png.len, 0);
+	assert_int_equal(svg.len, 0);
+	ecert_buf_free(&text);
+	ecert_buf_free(&png);
+	ecert_buf_free(&svg);
+	ecert_buf_free(&png1);
+	ecert_buf_free(&svg1);
+	ecert_buf_free(&back);
+}
+
 static void test_png_format(void **state)
 {
 	struct ecert_buf text = ECERT_BUF_INIT, png = ECERT_BUF_INIT;
@@ -699,7 +737,7 @@ int main(void)
 	    cmocka_unit_test(test_render_errors),  cmocka_unit_test(test_photo_like),
 	    cmocka_unit_test(test_no_code),        cmocka_unit_test(test_garbage),
 	    cmocka_unit_test(test_bounds),         cmocka_unit_test(test_file),
-	    cmocka_unit_test(test_alloc_failures),
+	    cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_render_both),
 	};
 	ecert_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);

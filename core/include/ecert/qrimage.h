@@ -54,4 +54,10 @@ int ecert_qrimage_png(const char *text, size_t len, const struct ecert_qrimage_o
 int ecert_qrimage_svg(const char *text, size_t len, const struct ecert_qrimage_opts *opts,
                       struct ecert_buf *out, struct ecert_error *err);
 
+/* Both images from one encoding of `text` (libqrencode's mask selection is most of the
+ * cost of an image): png and/or svg (either may be NULL) get the PNG / SVG appended, as
+ * ecert_qrimage_png / _svg would. On failure neither buffer is changed in length. */
+int ecert_qrimage_render(const char *text, size_t len, const struct ecert_qrimage_opts *opts,
+                         struct ecert_buf *png, struct ecert_buf *svg, struct ecert_error *err);
+
 #endif

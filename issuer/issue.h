@@ -1,0 +1,85 @@
+/* ecert-issuer issue — shared between the two passes (issue.c: options and pass 1, the
+ * check of every record; batch.c: pass 2, signing and writing) and the scratch store that
+ * carries what pass 1 learnt to pass 2 without holding the batch in memory. */
+#ifndef ECERT_ISSUER_ISSUE_H
+#define ECERT_ISSUER_ISSUE_H
+
+#include <stdint.h>
+
+#include "ecert/certbuild.h"
+#include "ecert/qrimage.h"
+#include "ecert/records.h"
+#include "ecert/register.h"
+#include "issuer.h"
+
+/* Most worker threads (--jobs). */
+#define ISSUE_JOBS_MAX 64
+/* Errors printed in full before "… and N more". */
+#define ISSUE_ERRORS_SHOWN 20
+/* File modes: certificates and QR images are handed out; the rejects file names people. */
+#define ISSUE_FILE_MODE 0644
+#define ISSUE_REJECTS_MODE 0600
+#define ISSUE_DIR_MODE 0755
+#define ISSUE_PATH_MAX 4096
+
+struct issue_opts {
+	struct issuer_signer_args signer;
+	const char *in;           /* --in, "-" = standard input */
+	const char *in_path;      /* what is read: `in`, or the spooled copy of stdin */
+	const char *out;          /* --out DIR */
+	const char *reg_path;     /* --register, or the default beside DIR */
+	const char *skip_invalid; /* --skip-invalid FILE, or NULL */
+	enum ecert_records_format format;
+	enum ecert_records_encoding encoding;
+	unsigned qr_flags; /* ECERT_CERTBUILD_PNG | ECERT_CERTBUILD_SVG */
+	struct ecert_qrimage_opts qr;
+	int jobs;
+	int replace_reserved;
+	int progress; /* draw the progress bar (stderr is a terminal, not --quiet) */
+};
+
+/* ---- scratch store (scratch.c): a private temporary SQLite database ---- */
+
+struct issue_scratch;
+
+int issue_scratch_open(struct issue_scratch **out, struct ecert_error *err);
+void issue_scratch_close(struct issue_scratch *sc);
+/* Note `number` seen on `line`: 0 if new, 1 if it was seen before (*first_line = where),
+ * -1 on error (err set). */
+int issue_scratch_seen(struct issue_scratch *sc, const char *number, unsigned long line,
+		       unsigned long *first_line, struct ecert_error *err);
+/* Record that the ordinal-th input item (from 1) is refused, with what to tell. */
+int issue_scratch_reject(struct issue_scratch *sc, unsigned long ordinal, unsigned long line,
+			 const char *number, const char *field, const char *reason,
+			 struct ecert_error *err);
+/* Whether the ordinal-th item was refused; ordinals must be asked in increasing order. */
+int issue_scratch_is_rejected(struct issue_scratch *sc, unsigned long ordinal);
+/* Write the refused items as CSV (line, certificateNumber, field, reason) to path. */
+int issue_scratch_write_rejects(struct issue_scratch *sc, const char *path,
+				struct ecert_error *err);
+
+/* ---- pass 2 (batch.c) ---- */
+
+struct issue_summary {
+	unsigned long issued;   /* signed and written in this run */
+	unsigned long already;  /* issued before from the same record */
+	unsigned long failed;   /* could not be issued in this run */
+	unsigned long skipped;  /* refused in pass 1 (--skip-invalid) */
+};
+
+/* Sign and write the `expected` records pass 1 accepted (the others are skipped by
+ * ordinal), with o->jobs worker threads. ISSUER_EXIT_OK or the exit status to return;
+ * errors are reported as they happen. */
+int issue_batch_run(const struct issue_opts *o, struct issuer_signer *s,
+		    struct issue_scratch *sc, unsigned long expected, struct issue_summary *sum);
+
+/* The register's record hash of a record and the holder digest it was made with: the
+ * register's digest when it has the number for this holder, else a fresh one (or, with
+ * `replace`, a fresh one for a reserved row of another holder). Shared by both passes so
+ * that they agree. found: the register's row for the number, or NULL. */
+int issue_record_hash(const cJSON *rec, int kind, const struct ecert_register_entry *found,
+		      char digest[ECERT_REGISTER_DIGEST_MAX + 1],
+		      char hash[ECERT_CERTBUILD_HASH_SIZE], int *same_holder,
+		      struct ecert_error *err);
+
+#endif
