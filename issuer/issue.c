@@ -42,7 +42,10 @@ enum {
 	OPT_PASSFILE,
 	OPT_REPLACE,
 	OPT_QUIET,
-	OPT_HELP
+	OPT_HELP,
+	OPT_BASIS,
+	OPT_RULES,
+	OPT_TABLE
 };
 
 static const char help_zh[] =
@@ -51,6 +54,7 @@ static const char help_zh[] =
 	"                         [--encoding auto|utf-8|gb18030] [--format auto|csv|json|ndjson]\n"
 	"                         [--skip-invalid REJECTS.csv] [--passphrase-file FILE]\n"
 	"                         [--root ROOT.pub] [--replace-reserved] [--quiet] [--lang en]\n"
+	"                         [--basis SKILL.json… [--rules FILE] [--table FILE]]\n"
 	"\n"
 	"签发一批证书。签发机构的身份（统一社会信用代码、名称）和可签发的范围（证书类别、\n"
 	"职称系列、职业编码）取自信任列表中本机构密钥（按 kid 查找）的条目；超出范围的记录\n"
@@ -81,7 +85,12 @@ static const char help_zh[] =
 	"  --encoding ENC          auto（默认）、utf-8 或 gb18030\n"
 	"  --format FMT            auto（默认，按扩展名和内容判断）、csv、json、ndjson\n"
 	"  --skip-invalid FILE     跳过不合格记录，把它们及原因写入 FILE（CSV），签发其余记录\n"
-	"  --replace-reserved      中断的签发留下的预留编号对应的记录已被更正时，以新记录为准\n"
+	"  --replace-reserved      中断的签发留下的预留编号对应的记录已被更正时，以新记录为准\n"	"  --basis FILE            经贯通路径取得的职称：其依据的技能证书（可重复）。签名前\n"
+	"                          用信任列表核验依据证书，核对为同一持证人（姓名、身份证号\n"
+	"                          与 idDigest），并按贯通规则以取得资格时间为申报基准日判定\n"
+	"                          （如技师满 3 年可取得中级）；成立则写入 pathway（规则与依据\n"
+	"                          证书的编号、SM3 摘要）。输入须只有这一条职称记录\n"
+	"  --rules FILE, --table FILE  贯通规则 / 专业与职业对应表（默认内置）\n"
 	"  --passphrase-file FILE  私钥口令（文件第一行）；否则取环境变量 ECERT_PASSPHRASE\n"
 	"  --quiet                 不显示进度条\n"
 	"  --lang en               英文提示\n"
@@ -120,6 +129,7 @@ static const char help_en[] =
 	"                          [--encoding auto|utf-8|gb18030] [--format auto|csv|json|ndjson]\n"
 	"                          [--skip-invalid REJECTS.csv] [--passphrase-file FILE]\n"
 	"                          [--root ROOT.pub] [--replace-reserved] [--quiet] [--lang en]\n"
+	"                          [--basis SKILL.json… [--rules FILE] [--table FILE]]\n"
 	"\n"
 	"Issue a batch of certificates. The issuer's identity (USCC id, name) and what it may\n"
 	"sign (certificate kinds, title series, occupation codes) come from its own entry in\n"
@@ -161,7 +171,15 @@ static const char help_en[] =
 	"  --skip-invalid FILE     skip bad records, write them with the reasons to FILE (CSV),\n"
 	"                          issue the rest\n"
 	"  --replace-reserved      a number an interrupted run reserved now has a corrected\n"
-	"                          record: take the new one\n"
+	"                          record: take the new one\n"	"  --basis FILE            a title earned through the pathway (贯通): the skill\n"
+	"                          certificate it rests on (repeatable). Before signing, the\n"
+	"                          basis is verified with the trust list, must be the same\n"
+	"                          holder (name; idDigest against idNumber), and the pathway\n"
+	"                          rule must hold on it with the record's qualifiedOn as the\n"
+	"                          claim date (e.g. 技师 + 3 years → 中级); the certificate then\n"
+	"                          carries pathway (the rule, the basis's id and SM3 digest).\n"
+	"                          The input must hold that one title record\n"
+	"  --rules FILE, --table FILE  pathway rules / correspondence table (default: embedded)\n"
 	"  --passphrase-file FILE  the key's passphrase (first line); else ECERT_PASSPHRASE\n"
 	"  --quiet                 no progress bar\n"
 	"  --lang zh|en            language of the messages (default Chinese)\n"
@@ -327,7 +345,7 @@ static int register_check(struct pass1 *p, const cJSON *rec, int kind, struct ec
 	return ECERT_OK;
 }
 
-static int check_record(struct pass1 *p, const cJSON *rec, unsigned long line,
+static int check_record(struct pass1 *p, cJSON *rec, unsigned long line,
 			struct ecert_error *err)
 {
 	struct ecert_record_info info;
@@ -335,6 +353,16 @@ static int check_record(struct pass1 *p, const cJSON *rec, unsigned long line,
 	unsigned long first = 0;
 	int rc, dup;
 
+	if (p->o->basis && p->ordinal > 1) {
+		ecert_error_where(err, "pathway");
+		return ecert_fail(err, ECERT_ERR_ARG, "%s",
+				  TR("--basis 是一份职称证书的依据：请单独签发该记录",
+				     "--basis is the basis of one title certificate: issue that "
+				     "record on its own"));
+	}
+	rc = issue_basis_apply(p->o->basis, rec, p->s->only_kind, err);
+	if (rc != ECERT_OK)
+		return rc;
 	rc = ecert_record_validate(NULL, NULL, rec, p->s->only_kind, &info, err);
 	if (rc != ECERT_OK)
 		return rc;
@@ -587,9 +615,13 @@ int issuer_cmd_issue(int argc, char **argv)
 		{"quiet", no_argument, NULL, OPT_QUIET},
 		{"lang", required_argument, NULL, ISSUER_OPT_LANG},
 		{"help", no_argument, NULL, OPT_HELP},
+		{"basis", required_argument, NULL, OPT_BASIS},
+		{"rules", required_argument, NULL, OPT_RULES},
+		{"table", required_argument, NULL, OPT_TABLE},
 		{NULL, 0, NULL, 0},
 	};
 	const char *cmd = "issue";
+	struct issue_basis basis;
 	char reg_path[ISSUE_PATH_MAX], spool[ISSUE_PATH_MAX];
 	struct issue_opts o;
 	struct issuer_signer s;
@@ -606,6 +638,7 @@ int issuer_cmd_issue(int argc, char **argv)
 	memset(&s, 0, sizeof(s));
 	memset(&sum, 0, sizeof(sum));
 	memset(&p, 0, sizeof(p));
+	memset(&basis, 0, sizeof(basis));
 	ecert_error_clear(&err);
 	o.qr_flags = ECERT_CERTBUILD_PNG | ECERT_CERTBUILD_SVG;
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -673,6 +706,18 @@ int issuer_cmd_issue(int argc, char **argv)
 		case OPT_QUIET:
 			quiet = 1;
 			break;
+		case OPT_BASIS:
+			if (basis.n >= ECERT_PATHWAY_BASIS_MAX)
+				return issuer_usage(cmd, TR("--basis 最多 %d 个", "at most %d --basis"),
+						    ECERT_PATHWAY_BASIS_MAX);
+			basis.paths[basis.n++] = optarg;
+			break;
+		case OPT_RULES:
+			basis.src.rules_path = optarg;
+			break;
+		case OPT_TABLE:
+			basis.src.table_path = optarg;
+			break;
 		case 'h':
 		case OPT_HELP:
 			return issuer_help(help_zh, help_en);
@@ -703,6 +748,13 @@ int issuer_cmd_issue(int argc, char **argv)
 	rc = issuer_signer_open(&o.signer, t0, &s, &err);
 	if (rc != ECERT_OK)
 		return issuer_fail(cmd, &err);
+	if (basis.n) {
+		if (issue_basis_open(&basis, &s, t0, &err) != ECERT_OK) {
+			status = issuer_fail(cmd, &err);
+			goto out;
+		}
+		o.basis = &basis;
+	}
 	if (issue_scratch_open(&sc, &err) != ECERT_OK) {
 		status = issuer_fail(cmd, &err);
 		goto out;
@@ -757,6 +809,7 @@ int issuer_cmd_issue(int argc, char **argv)
 	summary(&sum, elapsed);
 out:
 	issue_scratch_close(sc);
+	issue_basis_close(&basis);
 	issuer_signer_close(&s);
 	return status;
 }

@@ -10,6 +10,8 @@ Python 3 standard library only. Three steps, each run by claims.sh around the re
   claims WORK          after `ecert-issuer issue`: one claim per case (claims/NNN.json) with
                        the signed certificates, tampered where the case says the signature
                        does not verify
+  number WORK NAME     the certificate number of a case's first evidence (for the
+                       --basis tests of claims.sh)
   check WORK -- VERIFIER-CLAIM-COMMAND…
                        runs the command (`ecert-verifier claim --root … --trust …`) on every
                        claim with --json, adding the status lists unless the case says
@@ -319,6 +321,16 @@ def cmd_check(work, command, status_files):
     return 1 if failures else 0
 
 
+def cmd_number(work, name):
+    """The certificate number of the first evidence of the case called `name`."""
+    for entry in load_json(os.path.join(work, "plan.json")):
+        if entry["name"] == name:
+            print(entry["evidence"][0]["number"])
+            return 0
+    print("claims-cases: no case \"%s\"" % name, file=sys.stderr)
+    return 1
+
+
 def main(argv):
     if len(argv) >= 3 and argv[1] == "records":
         cmd_records(argv[2], argv[3])
@@ -326,13 +338,15 @@ def main(argv):
     if len(argv) == 3 and argv[1] == "claims":
         cmd_claims(argv[2])
         return 0
+    if len(argv) == 4 and argv[1] == "number":
+        return cmd_number(argv[2], argv[3])
     if len(argv) >= 5 and argv[1] == "check" and "--" in argv:
         sep = argv.index("--")
         status = argv[3:sep]
         return cmd_check(argv[2], argv[sep + 1:], status)
     print(__doc__, file=sys.stderr)
     print("usage: claims-cases.py records CASES WORK | claims WORK | "
-          "check WORK [STATUS.json…] -- COMMAND…", file=sys.stderr)
+          "check WORK [STATUS.json…] -- COMMAND… | number WORK CASE-NAME", file=sys.stderr)
     return 2
 
 
