@@ -3,8 +3,9 @@
  * full with the issuer's own trust list, must belong to the record's holder (name, and
  * idDigest against the record's idNumber), and the pathway rule for the record's level must
  * hold on it with asOf = the record's qualifiedOn (ecert/pathway.h). The record then gets
- * `pathway` = {"rule", "basis": [{"id", "digest"}]}, written by the issuer, never taken on
- * trust: a record that carries a pathway of its own without --basis is refused. */
+ * `pathway` = {"rule", "basis": [{"id", "digest"}]}, written by the issuer (replacing any the
+ * record had). Without --basis, a record's own pathway (DESIGN §2 allows it in records) is
+ * signed as given, with a warning that it was not checked. */
 #include <string.h>
 
 #include "ecert/file.h"
@@ -55,7 +56,7 @@ void issue_basis_close(struct issue_basis *b)
 }
 
 /* Judge the basis for `rec` and set its pathway member. */
-static int judge(const struct issue_basis *b, cJSON *rec, struct ecert_error *err)
+static int judge(const struct issue_basis *b, cJSON *rec, int warn, struct ecert_error *err)
 {
 	struct ecert_verify_result res[ECERT_PATHWAY_BASIS_MAX];
 	struct ecert_verify_opts o = {b->now, str(rec, "idNumber"), 0};
@@ -77,6 +78,9 @@ static int judge(const struct issue_basis *b, cJSON *rec, struct ecert_error *er
 		rc = ecert_fail(err, rc, "%s", issuer_english ? pr.detail_en : pr.detail_zh);
 		goto out;
 	}
+	/* it holds, but rests on a pair the correspondence table lacks: say so */
+	if (warn && pr.verdict == ECERT_RULES_NEEDS_REVIEW)
+		issuer_warn(PATHWAY, "%s", issuer_english ? pr.detail_en : pr.detail_zh);
 	rc = ecert_pathway_member(pr.rule, res, n, &member, err);
 	if (rc != ECERT_OK)
 		goto out;
@@ -91,7 +95,7 @@ out:
 	return rc;
 }
 
-int issue_basis_apply(const struct issue_basis *b, cJSON *rec, int only_kind,
+int issue_basis_apply(const struct issue_basis *b, cJSON *rec, int only_kind, int warn,
 		      struct ecert_error *err)
 {
 	int kind = ecert_record_kind_parse(str(rec, "kind")), rc;
@@ -99,15 +103,17 @@ int issue_basis_apply(const struct issue_basis *b, cJSON *rec, int only_kind,
 	if (!kind)
 		kind = only_kind;
 	if (!b) {
-		if (!cJSON_GetObjectItemCaseSensitive(rec, PATHWAY))
-			return ECERT_OK;
-		ecert_error_where(err, PATHWAY);
-		return ecert_fail(err, ECERT_ERR_INVALID, "%s",
-				  TR("经贯通路径取得的职称须随依据证书签发：请用 --basis 给出技能"
-				     "证书，由本程序按贯通规则核验后写入 pathway",
-				     "a title earned through the pathway is issued with its basis: "
-				     "give the skill certificate with --basis; the issuer checks the "
-				     "rule and writes pathway itself"));
+		/* DESIGN §2 lets a record carry its pathway: it is signed as given, unchecked */
+		if (warn && cJSON_GetObjectItemCaseSensitive(rec, PATHWAY))
+			issuer_warn(str(rec, "certificateNumber") ? str(rec, "certificateNumber")
+								   : PATHWAY,
+				    "%s",
+				    TR("记录自带的 pathway 按原样签发，未按贯通规则核验；用 --basis "
+				       "给出依据证书即可在签名前核验",
+				       "the record's own pathway is signed as given, not checked "
+				       "against the pathway rules; give its basis with --basis to "
+				       "check it before signing"));
+		return ECERT_OK;
 	}
 	/* the record's own fields first, so that their errors name them */
 	cJSON_DeleteItemFromObjectCaseSensitive(rec, PATHWAY);
@@ -120,5 +126,5 @@ int issue_basis_apply(const struct issue_basis *b, cJSON *rec, int only_kind,
 				  TR("--basis 只用于经贯通路径取得的职称证书",
 				     "--basis is for title certificates earned through the pathway"));
 	}
-	return judge(b, rec, err);
+	return judge(b, rec, warn, err);
 }

@@ -360,7 +360,7 @@ static int check_record(struct pass1 *p, cJSON *rec, unsigned long line,
 				     "--basis is the basis of one title certificate: issue that "
 				     "record on its own"));
 	}
-	rc = issue_basis_apply(p->o->basis, rec, p->s->only_kind, err);
+	rc = issue_basis_apply(p->o->basis, rec, p->s->only_kind, 1, err);
 	if (rc != ECERT_OK)
 		return rc;
 	rc = ecert_record_validate(NULL, NULL, rec, p->s->only_kind, &info, err);

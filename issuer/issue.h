@@ -60,10 +60,12 @@ int issue_basis_open(struct issue_basis *b, const struct issuer_signer *s, int64
 		     struct ecert_error *err);
 void issue_basis_close(struct issue_basis *b);
 /* Before a record is checked or hashed (both passes, main thread): with a basis (b not
- * NULL), validate the record, check the basis against the rules and set rec.pathway;
- * without, refuse a record that carries a pathway. err->where is the field at fault
- * ("pathway", "kind" or the record's own). */
-int issue_basis_apply(const struct issue_basis *b, cJSON *rec, int only_kind,
+ * NULL), validate the record, check the basis against the rules and set rec.pathway —
+ * with `warn`, a pathway that holds on a specialty/occupation pair the table lacks is
+ * reported as a warning; without a basis, a record's own pathway is kept as given (with
+ * `warn`, a warning says it was not checked).
+ * err->where is the field at fault ("pathway", "kind" or the record's own). */
+int issue_basis_apply(const struct issue_basis *b, cJSON *rec, int only_kind, int warn,
 		      struct ecert_error *err);
 
 /* ---- scratch store (scratch.c): a private temporary SQLite database ---- */

@@ -232,6 +232,20 @@ run 0 "a pathway without --basis is described, not judged" -- "${VERIFY[@]}" --j
 	pw/JL-T-PW-001.json
 has out '"ok":[[:space:]]*null' "pathway not judged without --basis"
 
+# a specialty the correspondence table does not pair with 车工: issued (the committee's call),
+# with a warning, and the verifier's detail says so too
+python3 - pw1.json pw9.json <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+r.update(certificateNumber="JL-T-PW-009", specialty="电气工程")
+json.dump(r, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+run 0 "issue --basis for a pair the table lacks" -- "${TISSUE[@]}" --in pw9.json --out pw \
+	--basis "$WORKED"
+has err "warning: pathway: .*Also" "a pair the table lacks: warned at issuance"
+run 0 "verify that title" -- "${VERIFY[@]}" --lang en --basis "$WORKED" pw/JL-T-PW-009.json
+has out "\[pass\] pathway: .*Also" "a pair the table lacks: said at verification"
+
 # the issuer refuses, before signing anything
 refuse() { # refuse DESC PATTERN -- ARGS…
 	local desc=$1 pat=$2
@@ -264,11 +278,17 @@ refuse "issue --basis for a skill record" "kind" -- --in skillrec.json --basis "
 python3 - pw1.json ownpw.json <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1], encoding="utf-8"))
+r["certificateNumber"] = "JL-T-PW-010"
 r["pathway"] = {"rule": "s2t-years",
                 "basis": [{"id": "urn:ecert:S000022000001202000001", "digest": "sm3:" + "0" * 64}]}
 json.dump(r, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
 PY
-refuse "a record with its own pathway and no --basis" "pathway" -- --in ownpw.json
+run 0 "a record with its own pathway and no --basis: signed as given" -- "${TISSUE[@]}" \
+	--in ownpw.json --out pw-own
+has err "not checked against the pathway rules" "an unchecked pathway is warned about"
+run 1 "verify --basis on a title whose pathway was not checked" -- "${VERIFY[@]}" \
+	--basis "$WORKED" pw-own/JL-T-PW-010.json
+has out "\[失败\] 贯通路径" "an unchecked pathway with a wrong digest fails"
 {
 	title_record JL-T-PW-006 中级 工程师 2023-07-01
 	title_record JL-T-PW-007 中级 工程师 2023-07-01
