@@ -506,6 +506,11 @@ static int prepare(struct batch *b, struct item *it, struct ecert_error *err)
 	const char *number = str(it->rec, "certificateNumber");
 	int found = 0, same = 0, rc;
 
+	/* the same pathway as pass 1 (it is part of the record hash) */
+	rc = issue_basis_apply(b->o->basis, it->rec, b->s->only_kind, 0, err);
+	if (rc != ECERT_OK)
+		return rc;
+	number = str(it->rec, "certificateNumber");
 	it->kind = ecert_record_kind_parse(str(it->rec, "kind"));
 	if (!it->kind)
 		it->kind = b->s->only_kind;

@@ -42,160 +42,178 @@ enum {
 	OPT_PASSFILE,
 	OPT_REPLACE,
 	OPT_QUIET,
-	OPT_HELP
+	OPT_HELP,
+	OPT_BASIS,
+	OPT_RULES,
+	OPT_TABLE
 };
 
 static const char help_zh[] =
-    "用法: ecert-issuer issue --key ISSUER.key --trust trust.json --in FILE --out DIR\n"
-    "                         [--qr png,svg|png|svg|none] [--register REG.db] [--jobs N]\n"
-    "                         [--encoding auto|utf-8|gb18030] [--format auto|csv|json|ndjson]\n"
-    "                         [--skip-invalid REJECTS.csv] [--passphrase-file FILE]\n"
-    "                         [--root ROOT.pub] [--replace-reserved] [--quiet] [--lang en]\n"
-    "\n"
-    "签发一批证书。签发机构的身份（统一社会信用代码、名称）和可签发的范围（证书类别、\n"
-    "职称系列、职业编码）取自信任列表中本机构密钥（按 kid 查找）的条目；超出范围的记录\n"
-    "在签名前即被拒绝。\n"
-    "\n"
-    "两遍处理：第一遍读取并校验全部记录——身份证号校验码与出生日期、日期真实且不晚于\n"
-    "今天、系列/级别/资格名称一致、技能等级与等级名称一致、职业编码格式、证书编号格式、\n"
-    "签发范围、同一编号重复出现、登记簿中同一编号对应另一条记录；任何一条不合格则什么\n"
-    "也不写（除非 --skip-invalid）。第二遍签名：登记簿预留状态索引 → 生成证书 → 签名并用\n"
-    "公钥验证 → 二维码 → 原子写出文件 → 登记簿确认。\n"
-    "\n"
-    "输出（每张证书）：\n"
-    "  DIR/<证书编号>.json  签名的证书（JCS 规范形式，SM3 即登记簿的 doc_hash）\n"
-    "  DIR/<证书编号>.png   二维码（纠错级别 M，静区 4 模块，300 dpi 下每模块 6 像素）\n"
-    "  DIR/<证书编号>.svg   同一二维码的矢量图\n"
-    "证书中只有脱敏身份证号（前 6 后 4 位）与加盐摘要 idDigest，从不含完整号码。\n"
-    "\n"
-    "选项:\n"
-    "  --key FILE              签发机构私钥（加密 PKCS#8，权限 0600）\n"
-    "  --trust FILE            信任列表（ecert-keys trust 生成）\n"
-    "  --root FILE             省级根公钥；给出时先用它验证信任列表的签名\n"
-    "  --in FILE               记录文件：CSV、JSON（一条或数组）或 NDJSON；- 为标准输入\n"
-    "  --out DIR               输出目录（不存在则创建）\n"
-    "  --qr LIST               png,svg（默认）、png、svg 或 none\n"
-    "  --qr-module-px N        PNG 每模块像素数，6..40（默认 6：300 dpi 下 0.5 mm）\n"
-    "  --register FILE         登记簿（SQLite）；默认为 DIR 所在目录下的 ecert-register.db\n"
-    "  --jobs N                签名线程数（默认：全部 CPU 核）\n"
-    "  --encoding ENC          auto（默认）、utf-8 或 gb18030\n"
-    "  --format FMT            auto（默认，按扩展名和内容判断）、csv、json、ndjson\n"
-    "  --skip-invalid FILE     跳过不合格记录，把它们及原因写入 FILE（CSV），签发其余记录\n"
-    "  --replace-reserved      中断的签发留下的预留编号对应的记录已被更正时，以新记录为准\n"
-    "  --passphrase-file FILE  私钥口令（文件第一行）；否则取环境变量 ECERT_PASSPHRASE\n"
-    "  --quiet                 不显示进度条\n"
-    "  --lang en               英文提示\n"
-    "  -h, --help              显示本帮助\n"
-    "\n"
-    "CSV 表头可用字段名或中文列名，例如：类别, 证书编号, 姓名, 身份证号, 性别, 工作单位,\n"
-    "系列, 专业, 级别, 资格名称, 取得资格时间, 批准文号, 取得方式, 职业编码, 职业名称,\n"
-    "等级, 等级名称, 发证日期, 证书类型, 有效期起, 有效期至, 电子证照标识\n"
-    "（详见 docs/ecert-issuer.md）。\n"
-    "\n"
-    "重复运行是幂等的：未改变的记录得到原有证书，不会重复签发或分配第二个状态索引；\n"
-    "中途被杀死（kill -9）后重新运行即可补完，不重不漏。\n"
-    "\n"
-    "环境变量:\n"
-    "  ECERT_PASSPHRASE        私钥口令（未给 --passphrase-file 时）\n"
-    "  ECERT_LANG              en 为英文提示\n"
-    "  TMPDIR                  暂存标准输入的目录\n"
-    "\n"
-    "示例:\n"
-    "  ecert-issuer issue --key org.key --trust trust.json --in 2025-06.csv --out certs \\\n"
-    "      --passphrase-file org-pass.txt\n"
-    "  iconv -f GB18030 -t UTF-8 名单.csv | ecert-issuer issue --key org.key \\\n"
-    "      --trust trust.json --in - --out certs --qr png --jobs 4\n"
-    "  ecert-issuer issue --key org.key --trust trust.json --in batch.ndjson --out certs \\\n"
-    "      --skip-invalid rejects.csv\n"
-    "\n"
-    "退出码:\n"
-    "  0  全部签发（或早已签发）；使用 --skip-invalid 时不合格记录已写入拒绝文件\n"
-    "  1  有记录不合格或超出范围（未签发任何证书）、密钥被拒绝（口令错误、权限过宽、\n"
-    "     已退役或已泄露、不在信任列表中）、签发中出错\n"
-    "  2  用法错误，或输入（记录、信任列表、密钥文件）无法读取\n";
+	"用法: ecert-issuer issue --key ISSUER.key --trust trust.json --in FILE --out DIR\n"
+	"                         [--qr png,svg|png|svg|none] [--register REG.db] [--jobs N]\n"
+	"                         [--encoding auto|utf-8|gb18030] [--format auto|csv|json|ndjson]\n"
+	"                         [--skip-invalid REJECTS.csv] [--passphrase-file FILE]\n"
+	"                         [--root ROOT.pub] [--replace-reserved] [--quiet] [--lang en]\n"
+	"                         [--basis SKILL.json… [--rules FILE] [--table FILE]]\n"
+	"\n"
+	"签发一批证书。签发机构的身份（统一社会信用代码、名称）和可签发的范围（证书类别、\n"
+	"职称系列、职业编码）取自信任列表中本机构密钥（按 kid 查找）的条目；超出范围的记录\n"
+	"在签名前即被拒绝。\n"
+	"\n"
+	"两遍处理：第一遍读取并校验全部记录——身份证号校验码与出生日期、日期真实且不晚于\n"
+	"今天、系列/级别/资格名称一致、技能等级与等级名称一致、职业编码格式、证书编号格式、\n"
+	"签发范围、同一编号重复出现、登记簿中同一编号对应另一条记录；任何一条不合格则什么\n"
+	"也不写（除非 --skip-invalid）。第二遍签名：登记簿预留状态索引 → 生成证书 → 签名并用\n"
+	"公钥验证 → 二维码 → 原子写出文件 → 登记簿确认。\n"
+	"\n"
+	"输出（每张证书）：\n"
+	"  DIR/<证书编号>.json  签名的证书（JCS 规范形式，SM3 即登记簿的 doc_hash）\n"
+	"  DIR/<证书编号>.png   二维码（纠错级别 M，静区 4 模块，300 dpi 下每模块 6 像素）\n"
+	"  DIR/<证书编号>.svg   同一二维码的矢量图\n"
+	"证书中只有脱敏身份证号（前 6 后 4 位）与加盐摘要 idDigest，从不含完整号码。\n"
+	"\n"
+	"选项:\n"
+	"  --key FILE              签发机构私钥（加密 PKCS#8，权限 0600）\n"
+	"  --trust FILE            信任列表（ecert-keys trust 生成）\n"
+	"  --root FILE             省级根公钥；给出时先用它验证信任列表的签名\n"
+	"  --in FILE               记录文件：CSV、JSON（一条或数组）或 NDJSON；- 为标准输入\n"
+	"  --out DIR               输出目录（不存在则创建）\n"
+	"  --qr LIST               png,svg（默认）、png、svg 或 none\n"
+	"  --qr-module-px N        PNG 每模块像素数，6..40（默认 6：300 dpi 下 0.5 mm）\n"
+	"  --register FILE         登记簿（SQLite）；默认为 DIR 所在目录下的 ecert-register.db\n"
+	"  --jobs N                签名线程数（默认：全部 CPU 核）\n"
+	"  --encoding ENC          auto（默认）、utf-8 或 gb18030\n"
+	"  --format FMT            auto（默认，按扩展名和内容判断）、csv、json、ndjson\n"
+	"  --skip-invalid FILE     跳过不合格记录，把它们及原因写入 FILE（CSV），签发其余记录\n"
+	"  --replace-reserved      中断的签发留下的预留编号对应的记录已被更正时，以新记录为准\n"	"  --basis FILE            经贯通路径取得的职称：其依据的技能证书（可重复）。签名前\n"
+	"                          用信任列表核验依据证书，核对为同一持证人（姓名、身份证号\n"
+	"                          与 idDigest），并按贯通规则以取得资格时间为申报基准日判定\n"
+	"                          （如技师满 3 年可取得中级）；成立则写入 pathway（规则与依据\n"
+	"                          证书的编号、SM3 摘要）。输入须只有这一条职称记录\n"
+	"  --rules FILE, --table FILE  贯通规则 / 专业与职业对应表（默认内置）\n"
+	"  --passphrase-file FILE  私钥口令（文件第一行）；否则取环境变量 ECERT_PASSPHRASE\n"
+	"  --quiet                 不显示进度条\n"
+	"  --lang en               英文提示\n"
+	"  -h, --help              显示本帮助\n"
+	"\n"
+	"CSV 表头可用字段名或中文列名，例如：类别, 证书编号, 姓名, 身份证号, 性别, 工作单位,\n"
+	"系列, 专业, 级别, 资格名称, 取得资格时间, 批准文号, 取得方式, 职业编码, 职业名称,\n"
+	"等级, 等级名称, 发证日期, 证书类型, 有效期起, 有效期至, 电子证照标识\n"
+	"（详见 docs/ecert-issuer.md）。\n"
+	"\n"
+	"重复运行是幂等的：未改变的记录得到原有证书，不会重复签发或分配第二个状态索引；\n"
+	"中途被杀死（kill -9）后重新运行即可补完，不重不漏。\n"
+	"\n"
+	"环境变量:\n"
+	"  ECERT_PASSPHRASE        私钥口令（未给 --passphrase-file 时）\n"
+	"  ECERT_LANG              en 为英文提示\n"
+	"  TMPDIR                  暂存标准输入的目录\n"
+	"\n"
+	"示例:\n"
+	"  ecert-issuer issue --key org.key --trust trust.json --in 2025-06.csv --out certs \\\n"
+	"      --passphrase-file org-pass.txt\n"
+	"  iconv -f GB18030 -t UTF-8 名单.csv | ecert-issuer issue --key org.key \\\n"
+	"      --trust trust.json --in - --out certs --qr png --jobs 4\n"
+	"  ecert-issuer issue --key org.key --trust trust.json --in batch.ndjson --out certs \\\n"
+	"      --skip-invalid rejects.csv\n"
+	"\n"
+	"退出码:\n"
+	"  0  全部签发（或早已签发）；使用 --skip-invalid 时不合格记录已写入拒绝文件\n"
+	"  1  有记录不合格或超出范围（未签发任何证书）、密钥被拒绝（口令错误、权限过宽、\n"
+	"     已退役或已泄露、不在信任列表中）、签发中出错\n"
+	"  2  用法错误，或输入（记录、信任列表、密钥文件）无法读取\n";
 
 static const char help_en[] =
-    "Usage: ecert-issuer issue --key ISSUER.key --trust trust.json --in FILE --out DIR\n"
-    "                          [--qr png,svg|png|svg|none] [--register REG.db] [--jobs N]\n"
-    "                          [--encoding auto|utf-8|gb18030] [--format auto|csv|json|ndjson]\n"
-    "                          [--skip-invalid REJECTS.csv] [--passphrase-file FILE]\n"
-    "                          [--root ROOT.pub] [--replace-reserved] [--quiet] [--lang en]\n"
-    "\n"
-    "Issue a batch of certificates. The issuer's identity (USCC id, name) and what it may\n"
-    "sign (certificate kinds, title series, occupation codes) come from its own entry in\n"
-    "the trust list, found by the key's kid; a record outside that scope is refused\n"
-    "before anything is signed.\n"
-    "\n"
-    "Two passes. Pass 1 reads and checks every record: ID number checksum and birth date,\n"
-    "dates real and not in the future, series/level/titleName consistent, skill level and\n"
-    "levelName consistent, occupation code and certificate number forms, the key's scope,\n"
-    "a number given twice, a number the register holds for another record. If any record\n"
-    "fails, nothing is written (unless --skip-invalid). Pass 2 signs: the register reserves\n"
-    "a status index, the certificate is built, signed and verified with the public key,\n"
-    "the QR code rendered, the files written atomically, and the register commits.\n"
-    "\n"
-    "Output per certificate:\n"
-    "  DIR/<number>.json  the signed certificate (JCS form; its SM3 is the register's\n"
-    "                     doc_hash)\n"
-    "  DIR/<number>.png   the QR code (error correction M, quiet zone 4 modules, 6 px per\n"
-    "                     module at 300 dpi)\n"
-    "  DIR/<number>.svg   the same QR code as a vector image\n"
-    "A certificate carries only the masked ID number (first 6, last 4) and the salted\n"
-    "idDigest, never the full number.\n"
-    "\n"
-    "Options:\n"
-    "  --key FILE              the issuer's private key (encrypted PKCS#8, mode 0600)\n"
-    "  --trust FILE            the trust list (from ecert-keys trust)\n"
-    "  --root FILE             the province root public key: verify the trust list's\n"
-    "                          signature with it first\n"
-    "  --in FILE               the records: CSV, JSON (one record or an array) or NDJSON;\n"
-    "                          - reads standard input\n"
-    "  --out DIR               the output directory (created if missing)\n"
-    "  --qr LIST               png,svg (default), png, svg or none\n"
-    "  --qr-module-px N        PNG pixels per module, 6..40 (default 6: 0.5 mm at 300 dpi)\n"
-    "  --register FILE         the register (SQLite); default: ecert-register.db in the\n"
-    "                          directory that holds DIR\n"
-    "  --jobs N                signing threads (default: all CPU cores)\n"
-    "  --encoding ENC          auto (default), utf-8 or gb18030\n"
-    "  --format FMT            auto (default: by extension and content), csv, json, ndjson\n"
-    "  --skip-invalid FILE     skip bad records, write them with the reasons to FILE (CSV),\n"
-    "                          issue the rest\n"
-    "  --replace-reserved      a number an interrupted run reserved now has a corrected\n"
-    "                          record: take the new one\n"
-    "  --passphrase-file FILE  the key's passphrase (first line); else ECERT_PASSPHRASE\n"
-    "  --quiet                 no progress bar\n"
-    "  --lang zh|en            language of the messages (default Chinese)\n"
-    "  -h, --help              show this help\n"
-    "\n"
-    "The CSV header names the fields in English or by their Chinese labels, e.g. 类别,\n"
-    "证书编号, 姓名, 身份证号, 性别, 工作单位, 系列, 专业, 级别, 资格名称, 取得资格时间,\n"
-    "批准文号, 取得方式, 职业编码, 职业名称, 等级, 等级名称, 发证日期, 证书类型, 有效期起,\n"
-    "有效期至, 电子证照标识 (see docs/ecert-issuer.md).\n"
-    "\n"
-    "Running again is idempotent: an unchanged record yields the existing certificate,\n"
-    "never a duplicate or a second status index. A run killed at any moment (kill -9)\n"
-    "completes when run again, with no duplicate and no gap.\n"
-    "\n"
-    "Environment:\n"
-    "  ECERT_PASSPHRASE        the key's passphrase, when --passphrase-file is not given\n"
-    "  ECERT_LANG              en for English messages\n"
-    "  TMPDIR                  where standard input is spooled\n"
-    "\n"
-    "Examples:\n"
-    "  ecert-issuer issue --key org.key --trust trust.json --in 2025-06.csv --out certs \\\n"
-    "      --passphrase-file org-pass.txt\n"
-    "  iconv -f GB18030 -t UTF-8 list.csv | ecert-issuer issue --key org.key \\\n"
-    "      --trust trust.json --in - --out certs --qr png --jobs 4\n"
-    "  ecert-issuer issue --key org.key --trust trust.json --in batch.ndjson --out certs \\\n"
-    "      --skip-invalid rejects.csv\n"
-    "\n"
-    "Exit status:\n"
-    "  0  all issued (or issued before); with --skip-invalid the bad records are in the\n"
-    "     rejects file\n"
-    "  1  a record invalid or out of scope (nothing issued), the key refused (wrong\n"
-    "     passphrase, file readable by others, retired or compromised, not in the trust\n"
-    "     list), an error while issuing\n"
-    "  2  usage error, or an input (records, trust list, key file) that cannot be read\n";
+	"Usage: ecert-issuer issue --key ISSUER.key --trust trust.json --in FILE --out DIR\n"
+	"                          [--qr png,svg|png|svg|none] [--register REG.db] [--jobs N]\n"
+	"                          [--encoding auto|utf-8|gb18030] [--format auto|csv|json|ndjson]\n"
+	"                          [--skip-invalid REJECTS.csv] [--passphrase-file FILE]\n"
+	"                          [--root ROOT.pub] [--replace-reserved] [--quiet] [--lang en]\n"
+	"                          [--basis SKILL.json… [--rules FILE] [--table FILE]]\n"
+	"\n"
+	"Issue a batch of certificates. The issuer's identity (USCC id, name) and what it may\n"
+	"sign (certificate kinds, title series, occupation codes) come from its own entry in\n"
+	"the trust list, found by the key's kid; a record outside that scope is refused\n"
+	"before anything is signed.\n"
+	"\n"
+	"Two passes. Pass 1 reads and checks every record: ID number checksum and birth date,\n"
+	"dates real and not in the future, series/level/titleName consistent, skill level and\n"
+	"levelName consistent, occupation code and certificate number forms, the key's scope,\n"
+	"a number given twice, a number the register holds for another record. If any record\n"
+	"fails, nothing is written (unless --skip-invalid). Pass 2 signs: the register reserves\n"
+	"a status index, the certificate is built, signed and verified with the public key,\n"
+	"the QR code rendered, the files written atomically, and the register commits.\n"
+	"\n"
+	"Output per certificate:\n"
+	"  DIR/<number>.json  the signed certificate (JCS form; its SM3 is the register's\n"
+	"                     doc_hash)\n"
+	"  DIR/<number>.png   the QR code (error correction M, quiet zone 4 modules, 6 px per\n"
+	"                     module at 300 dpi)\n"
+	"  DIR/<number>.svg   the same QR code as a vector image\n"
+	"A certificate carries only the masked ID number (first 6, last 4) and the salted\n"
+	"idDigest, never the full number.\n"
+	"\n"
+	"Options:\n"
+	"  --key FILE              the issuer's private key (encrypted PKCS#8, mode 0600)\n"
+	"  --trust FILE            the trust list (from ecert-keys trust)\n"
+	"  --root FILE             the province root public key: verify the trust list's\n"
+	"                          signature with it first\n"
+	"  --in FILE               the records: CSV, JSON (one record or an array) or NDJSON;\n"
+	"                          - reads standard input\n"
+	"  --out DIR               the output directory (created if missing)\n"
+	"  --qr LIST               png,svg (default), png, svg or none\n"
+	"  --qr-module-px N        PNG pixels per module, 6..40 (default 6: 0.5 mm at 300 dpi)\n"
+	"  --register FILE         the register (SQLite); default: ecert-register.db in the\n"
+	"                          directory that holds DIR\n"
+	"  --jobs N                signing threads (default: all CPU cores)\n"
+	"  --encoding ENC          auto (default), utf-8 or gb18030\n"
+	"  --format FMT            auto (default: by extension and content), csv, json, ndjson\n"
+	"  --skip-invalid FILE     skip bad records, write them with the reasons to FILE (CSV),\n"
+	"                          issue the rest\n"
+	"  --replace-reserved      a number an interrupted run reserved now has a corrected\n"
+	"                          record: take the new one\n"	"  --basis FILE            a title earned through the pathway (贯通): the skill\n"
+	"                          certificate it rests on (repeatable). Before signing, the\n"
+	"                          basis is verified with the trust list, must be the same\n"
+	"                          holder (name; idDigest against idNumber), and the pathway\n"
+	"                          rule must hold on it with the record's qualifiedOn as the\n"
+	"                          claim date (e.g. 技师 + 3 years → 中级); the certificate then\n"
+	"                          carries pathway (the rule, the basis's id and SM3 digest).\n"
+	"                          The input must hold that one title record\n"
+	"  --rules FILE, --table FILE  pathway rules / correspondence table (default: embedded)\n"
+	"  --passphrase-file FILE  the key's passphrase (first line); else ECERT_PASSPHRASE\n"
+	"  --quiet                 no progress bar\n"
+	"  --lang zh|en            language of the messages (default Chinese)\n"
+	"  -h, --help              show this help\n"
+	"\n"
+	"The CSV header names the fields in English or by their Chinese labels, e.g. 类别,\n"
+	"证书编号, 姓名, 身份证号, 性别, 工作单位, 系列, 专业, 级别, 资格名称, 取得资格时间,\n"
+	"批准文号, 取得方式, 职业编码, 职业名称, 等级, 等级名称, 发证日期, 证书类型, 有效期起,\n"
+	"有效期至, 电子证照标识 (see docs/ecert-issuer.md).\n"
+	"\n"
+	"Running again is idempotent: an unchanged record yields the existing certificate,\n"
+	"never a duplicate or a second status index. A run killed at any moment (kill -9)\n"
+	"completes when run again, with no duplicate and no gap.\n"
+	"\n"
+	"Environment:\n"
+	"  ECERT_PASSPHRASE        the key's passphrase, when --passphrase-file is not given\n"
+	"  ECERT_LANG              en for English messages\n"
+	"  TMPDIR                  where standard input is spooled\n"
+	"\n"
+	"Examples:\n"
+	"  ecert-issuer issue --key org.key --trust trust.json --in 2025-06.csv --out certs \\\n"
+	"      --passphrase-file org-pass.txt\n"
+	"  iconv -f GB18030 -t UTF-8 list.csv | ecert-issuer issue --key org.key \\\n"
+	"      --trust trust.json --in - --out certs --qr png --jobs 4\n"
+	"  ecert-issuer issue --key org.key --trust trust.json --in batch.ndjson --out certs \\\n"
+	"      --skip-invalid rejects.csv\n"
+	"\n"
+	"Exit status:\n"
+	"  0  all issued (or issued before); with --skip-invalid the bad records are in the\n"
+	"     rejects file\n"
+	"  1  a record invalid or out of scope (nothing issued), the key refused (wrong\n"
+	"     passphrase, file readable by others, retired or compromised, not in the trust\n"
+	"     list), an error while issuing\n"
+	"  2  usage error, or an input (records, trust list, key file) that cannot be read\n";
 
 static double mono_now(void)
 {
@@ -327,14 +345,24 @@ static int register_check(struct pass1 *p, const cJSON *rec, int kind, struct ec
 	return ECERT_OK;
 }
 
-static int check_record(struct pass1 *p, const cJSON *rec, unsigned long line,
-                        struct ecert_error *err)
+static int check_record(struct pass1 *p, cJSON *rec, unsigned long line,
+			struct ecert_error *err)
 {
 	struct ecert_record_info info;
 	const char *number = str(rec, "certificateNumber"), *kind;
 	unsigned long first = 0;
 	int rc, dup;
 
+	if (p->o->basis && p->ordinal > 1) {
+		ecert_error_where(err, "pathway");
+		return ecert_fail(err, ECERT_ERR_ARG, "%s",
+				  TR("--basis 是一份职称证书的依据：请单独签发该记录",
+				     "--basis is the basis of one title certificate: issue that "
+				     "record on its own"));
+	}
+	rc = issue_basis_apply(p->o->basis, rec, p->s->only_kind, 1, err);
+	if (rc != ECERT_OK)
+		return rc;
 	rc = ecert_record_validate(NULL, NULL, rec, p->s->only_kind, &info, err);
 	if (rc != ECERT_OK)
 		return rc;
@@ -569,27 +597,31 @@ static void summary(const struct issue_summary *sum, double elapsed)
 int issuer_cmd_issue(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"key", required_argument, NULL, OPT_KEY},
-	    {"trust", required_argument, NULL, OPT_TRUST},
-	    {"root", required_argument, NULL, OPT_ROOT},
-	    {"in", required_argument, NULL, OPT_IN},
-	    {"out", required_argument, NULL, OPT_OUT},
-	    {"qr", required_argument, NULL, OPT_QR},
-	    {"qr-module-px", required_argument, NULL, OPT_QR_PX},
-	    {"register", required_argument, NULL, OPT_REGISTER},
-	    {"jobs", required_argument, NULL, OPT_JOBS},
-	    {"encoding", required_argument, NULL, OPT_ENCODING},
-	    {"format", required_argument, NULL, OPT_FORMAT},
-	    {"skip-invalid", required_argument, NULL, OPT_SKIP_INVALID},
-	    {"passphrase-file", required_argument, NULL, OPT_PASSFILE},
-	    {"passphrase", optional_argument, NULL, ISSUER_OPT_PASSPHRASE},
-	    {"replace-reserved", no_argument, NULL, OPT_REPLACE},
-	    {"quiet", no_argument, NULL, OPT_QUIET},
-	    {"lang", required_argument, NULL, ISSUER_OPT_LANG},
-	    {"help", no_argument, NULL, OPT_HELP},
-	    {NULL, 0, NULL, 0},
+		{"key", required_argument, NULL, OPT_KEY},
+		{"trust", required_argument, NULL, OPT_TRUST},
+		{"root", required_argument, NULL, OPT_ROOT},
+		{"in", required_argument, NULL, OPT_IN},
+		{"out", required_argument, NULL, OPT_OUT},
+		{"qr", required_argument, NULL, OPT_QR},
+		{"qr-module-px", required_argument, NULL, OPT_QR_PX},
+		{"register", required_argument, NULL, OPT_REGISTER},
+		{"jobs", required_argument, NULL, OPT_JOBS},
+		{"encoding", required_argument, NULL, OPT_ENCODING},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"skip-invalid", required_argument, NULL, OPT_SKIP_INVALID},
+		{"passphrase-file", required_argument, NULL, OPT_PASSFILE},
+		{"passphrase", optional_argument, NULL, ISSUER_OPT_PASSPHRASE},
+		{"replace-reserved", no_argument, NULL, OPT_REPLACE},
+		{"quiet", no_argument, NULL, OPT_QUIET},
+		{"lang", required_argument, NULL, ISSUER_OPT_LANG},
+		{"help", no_argument, NULL, OPT_HELP},
+		{"basis", required_argument, NULL, OPT_BASIS},
+		{"rules", required_argument, NULL, OPT_RULES},
+		{"table", required_argument, NULL, OPT_TABLE},
+		{NULL, 0, NULL, 0},
 	};
 	const char *cmd = "issue";
+	struct issue_basis basis;
 	char reg_path[ISSUE_PATH_MAX], spool[ISSUE_PATH_MAX];
 	struct issue_opts o;
 	struct issuer_signer s;
@@ -606,6 +638,7 @@ int issuer_cmd_issue(int argc, char **argv)
 	memset(&s, 0, sizeof(s));
 	memset(&sum, 0, sizeof(sum));
 	memset(&p, 0, sizeof(p));
+	memset(&basis, 0, sizeof(basis));
 	ecert_error_clear(&err);
 	o.qr_flags = ECERT_CERTBUILD_PNG | ECERT_CERTBUILD_SVG;
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -678,6 +711,18 @@ int issuer_cmd_issue(int argc, char **argv)
 		case OPT_QUIET:
 			quiet = 1;
 			break;
+		case OPT_BASIS:
+			if (basis.n >= ECERT_PATHWAY_BASIS_MAX)
+				return issuer_usage(cmd, TR("--basis 最多 %d 个", "at most %d --basis"),
+						    ECERT_PATHWAY_BASIS_MAX);
+			basis.paths[basis.n++] = optarg;
+			break;
+		case OPT_RULES:
+			basis.src.rules_path = optarg;
+			break;
+		case OPT_TABLE:
+			basis.src.table_path = optarg;
+			break;
 		case 'h':
 		case OPT_HELP:
 			return issuer_help(help_zh, help_en);
@@ -708,6 +753,13 @@ int issuer_cmd_issue(int argc, char **argv)
 	rc = issuer_signer_open(&o.signer, t0, &s, &err);
 	if (rc != ECERT_OK)
 		return issuer_fail(cmd, &err);
+	if (basis.n) {
+		if (issue_basis_open(&basis, &s, t0, &err) != ECERT_OK) {
+			status = issuer_fail(cmd, &err);
+			goto out;
+		}
+		o.basis = &basis;
+	}
 	if (issue_scratch_open(&sc, &err) != ECERT_OK) {
 		status = issuer_fail(cmd, &err);
 		goto out;
@@ -765,6 +817,7 @@ int issuer_cmd_issue(int argc, char **argv)
 	summary(&sum, elapsed);
 out:
 	issue_scratch_close(sc);
+	issue_basis_close(&basis);
 	issuer_signer_close(&s);
 	return status;
 }

@@ -6,7 +6,9 @@
 
 #include <stdint.h>
 
+#include "ecert/buf.h"
 #include "ecert/certbuild.h"
+#include "ecert/pathway.h"
 #include "ecert/qrimage.h"
 #include "ecert/records.h"
 #include "ecert/register.h"
@@ -22,6 +24,17 @@
 #define ISSUE_DIR_MODE 0755
 #define ISSUE_PATH_MAX 4096
 
+/* --basis (basis.c): the basis certificates of a title earned through the pathway. */
+struct issue_basis {
+	const char *paths[ECERT_PATHWAY_BASIS_MAX];
+	size_t n;
+	struct ecert_rules_sources src; /* --rules, --table */
+	struct ecert_rules *rules;
+	struct ecert_verifier *ver;     /* over the issuer's own trust list */
+	struct ecert_buf bytes[ECERT_PATHWAY_BASIS_MAX];
+	int64_t now;
+};
+
 struct issue_opts {
 	struct issuer_signer_args signer;
 	const char *in;           /* --in, "-" = standard input */
@@ -36,7 +49,24 @@ struct issue_opts {
 	int jobs;
 	int replace_reserved;
 	int progress; /* draw the progress bar (stderr is a terminal, not --quiet) */
+	const struct issue_basis *basis; /* --basis given: one record, a title; else NULL */
 };
+
+/* ---- --basis (basis.c) ---- */
+
+/* Load the rules, a verifier over the signer's trust list and the basis files. Errors:
+ * those of the loaders (err->where names the file). Free with issue_basis_close. */
+int issue_basis_open(struct issue_basis *b, const struct issuer_signer *s, int64_t now,
+		     struct ecert_error *err);
+void issue_basis_close(struct issue_basis *b);
+/* Before a record is checked or hashed (both passes, main thread): with a basis (b not
+ * NULL), validate the record, check the basis against the rules and set rec.pathway —
+ * with `warn`, a pathway that holds on a specialty/occupation pair the table lacks is
+ * reported as a warning; without a basis, a record's own pathway is kept as given (with
+ * `warn`, a warning says it was not checked).
+ * err->where is the field at fault ("pathway", "kind" or the record's own). */
+int issue_basis_apply(const struct issue_basis *b, cJSON *rec, int only_kind, int warn,
+		      struct ecert_error *err);
 
 /* ---- scratch store (scratch.c): a private temporary SQLite database ---- */
 

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "ecert/error.h"
+#include "ecert/pathway.h"
+#include "ecert/rules.h"
 #include "ecert/trustlist.h"
 #include "ecert/verify.h"
 
@@ -56,6 +58,40 @@ int vlang_parse(const char *s);
 void verr(const struct ecert_error *err, const char *fallback_where);
 void verr_msg(const char *where, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int vusage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* verify --basis (basis.c): the basis certificates of a title earned through the pathway
+ * and the rules to judge it by. */
+struct vbasis {
+	const char *paths[ECERT_PATHWAY_BASIS_MAX];
+	size_t n;
+	struct ecert_rules_sources src;
+	struct ecert_rules *rules;
+};
+
+/* The pathway part of one verification: described (no basis) or judged. */
+struct vpathway {
+	int present; /* the certificate names a pathway, or a basis was given */
+	struct ecert_pathway_result r;
+	struct ecert_verify_result basis[ECERT_PATHWAY_BASIS_MAX];
+	size_t n;
+};
+
+/* Load the rules when a basis is given; VEXIT_USAGE (error printed) if they cannot be. */
+int vbasis_load(struct vbasis *vb);
+void vbasis_free(struct vbasis *vb);
+/* After `res` was verified with `o`: verify the basis files and judge the pathway (a
+ * pathway that does not hold makes res->valid 0), or describe the pathway the certificate
+ * names when no basis was given. VEXIT_USAGE (error printed) if a basis file cannot be
+ * read. Free pw with vpathway_free. */
+int vbasis_run(const struct vbasis *vb, const struct vconfig *c, const struct ecert_verify_opts *o,
+	       struct ecert_verify_result *res, struct vpathway *pw);
+void vpathway_free(struct vpathway *pw);
+/* Add "pathway" (and "basisChecks") to a verify result object; -1 on allocation failure. */
+int vpathway_json(const struct vpathway *pw, cJSON *root);
+/* The pathway lines of the text report. */
+void vpathway_text(FILE *f, const struct vpathway *pw, int lang);
+/* Whether the bytes are a PNG or JPEG image (a photo of a QR code). */
+int verify_is_image(const unsigned char *p, size_t n);
 
 /* Write one verification result for a counter clerk (zh or en). */
 void report_verify_text(FILE *f, const struct ecert_verify_result *res, int lang);

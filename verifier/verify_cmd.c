@@ -47,8 +47,18 @@ static void help(FILE *f)
 		"  --batch FILE|-       one item per line (QR text or one-line JSON); writes one JSON\n"
 		"                       result per line in input order, throughput on stderr\n"
 		"  --jobs N             worker threads for --batch (default: all cores)\n"
+		"  --basis FILE         (repeatable) a title earned through the pathway (贯通): the\n"
+		"                       skill certificate(s) its \"pathway\" names; each is verified\n"
+		"                       in full, its SM3 digest matched, the holder compared (by\n"
+		"                       idDigest with --holder-id, else by name and masked ID only)\n"
+		"                       and the named rule applied on the day the title was awarded\n"
+		"  --rules FILE, --table FILE   pathway rules / correspondence table for --basis\n"
+		"                       (default: the embedded ones)\n"
 		"  --json               print {\"valid\", \"checks\": [{\"name\", \"ok\", \"detail\"}],\n"
-		"                       \"certificate\"} (one object per line for several inputs)\n"
+		"                       \"certificate\"} (one object per line for several inputs);\n"
+		"                       a certificate that names a pathway adds \"pathway\": {\"ok\",\n"
+		"                       \"rule\", \"identity\", \"basis\", \"detail\", \"detailZh\"} (ok null\n"
+		"                       when no --basis was given) and, with --basis, \"basisChecks\"\n"
 		"  --lang zh|en         language of the text output (default zh, or ECERT_LANG)\n"
 		"  -h, --help           this help\n"
 		"\n"
@@ -57,26 +67,33 @@ static void help(FILE *f)
 		"  ecert-verifier verify --root root.pub --trust trust.json --status status.json \\\n"
 		"      --holder-id 220102198503121230 --qr-image photo.jpg\n"
 		"  ecert-verifier verify --root root.pub --trust trust.json --lang en --qr-text 'EC1:…'\n"
-		"  scanner-output.txt | ecert-verifier verify --root root.pub --trust trust.json --batch -\n"
+		"  cat scanner-output.txt | ecert-verifier verify --root root.pub --trust trust.json --batch -\n"
+		"  ecert-verifier verify --root root.pub --trust trust.json --holder-id 220102198503121230 \\\n"
+		"      --basis S000022000001202000001.json JL-T-2023-000001.json\n"
 		"\n"
-		"Exit status: 0 every certificate valid, 1 some certificate invalid (its failed check\n"
-		"is named), 2 usage error or unreadable file.\n");
+		"Exit status: 0 every certificate valid (and, with --basis, its pathway held), 1 some\n"
+		"certificate invalid (its failed check is named) or its pathway did not hold, 2 usage\n"
+		"error or unreadable file.\n");
 }
 
-static int is_image(const unsigned char *p, size_t n)
+int verify_is_image(const unsigned char *p, size_t n)
 {
 	static const unsigned char png[] = {0x89, 'P', 'N', 'G'};
 
 	return (n >= 4 && memcmp(p, png, 4) == 0) || (n >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff);
 }
 
-static int print_result(const struct ecert_verify_result *res, const struct vconfig *c,
-			const char *name, int many)
+static int print_result(const struct ecert_verify_result *res, const struct vpathway *pw,
+			const struct vconfig *c, const char *name, int many)
 {
 	if (c->json) {
 		cJSON *j = ecert_verify_result_json(res);
 		char *s;
 
+		if (j && vpathway_json(pw, j) != 0) {
+			cJSON_Delete(j);
+			j = NULL;
+		}
 		if (!j) {
 			verr_msg(name, "out of memory");
 			return VEXIT_USAGE;
@@ -95,6 +112,7 @@ static int print_result(const struct ecert_verify_result *res, const struct vcon
 		if (many)
 			printf("== %s ==\n", name);
 		report_verify_text(stdout, res, c->lang);
+		vpathway_text(stdout, pw, c->lang);
 		if (many)
 			putchar('\n');
 	}
@@ -102,19 +120,24 @@ static int print_result(const struct ecert_verify_result *res, const struct vcon
 }
 
 static int verify_one(const struct vconfig *c, const struct ecert_verify_opts *o,
-		      enum ecert_input in, const void *data, size_t len, const char *name, int many)
+		      const struct vbasis *vb, enum ecert_input in, const void *data, size_t len,
+		      const char *name, int many)
 {
 	struct ecert_verify_result res;
+	struct vpathway pw;
 	int rc;
 
 	(void)ecert_verify(c->verifier, o, in, data, len, &res);
-	rc = print_result(&res, c, name, many);
+	rc = vbasis_run(vb, c, o, &res, &pw);
+	if (rc == VEXIT_VALID)
+		rc = print_result(&res, &pw, c, name, many);
+	vpathway_free(&pw);
 	ecert_verify_result_free(&res);
 	return rc;
 }
 
 static int verify_file(const struct vconfig *c, const struct ecert_verify_opts *o,
-		       const char *path, int force_image, int many)
+		       const struct vbasis *vb, const char *path, int force_image, int many)
 {
 	struct ecert_buf b = ECERT_BUF_INIT;
 	struct ecert_error err;
@@ -128,8 +151,8 @@ static int verify_file(const struct vconfig *c, const struct ecert_verify_opts *
 		ecert_buf_free(&b);
 		return VEXIT_USAGE;
 	}
-	in = force_image || is_image(b.data, b.len) ? ECERT_INPUT_IMAGE : ECERT_INPUT_AUTO;
-	rc = verify_one(c, o, in, b.data, b.len, strcmp(path, "-") == 0 ? "<stdin>" : path, many);
+	in = force_image || verify_is_image(b.data, b.len) ? ECERT_INPUT_IMAGE : ECERT_INPUT_AUTO;
+	rc = verify_one(c, o, vb, in, b.data, b.len, strcmp(path, "-") == 0 ? "<stdin>" : path, many);
 	ecert_buf_free(&b);
 	return rc;
 }
@@ -291,7 +314,7 @@ static int parse_at(const char *s, int64_t *t)
 int cmd_verify(int argc, char **argv)
 {
 	enum { O_ROOT = 256, O_TRUST, O_STATUS, O_REQ, O_AT, O_HOLDER, O_QRT, O_QRI, O_BATCH,
-	       O_JOBS, O_JSON, O_LANG };
+	       O_JOBS, O_JSON, O_LANG, O_BASIS, O_RULES, O_TABLE };
 	static const struct option opts[] = {
 		{"root", required_argument, NULL, O_ROOT},
 		{"trust", required_argument, NULL, O_TRUST},
@@ -305,10 +328,14 @@ int cmd_verify(int argc, char **argv)
 		{"jobs", required_argument, NULL, O_JOBS},
 		{"json", no_argument, NULL, O_JSON},
 		{"lang", required_argument, NULL, O_LANG},
+		{"basis", required_argument, NULL, O_BASIS},
+		{"rules", required_argument, NULL, O_RULES},
+		{"table", required_argument, NULL, O_TABLE},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct vconfig c = {0};
+	struct vbasis vb = {0};
 	struct ecert_verify_opts o = {0};
 	const char *qr_text = NULL, *qr_image = NULL, *batch = NULL;
 	int opt, jobs = (int)sysconf(_SC_NPROCESSORS_ONLN), rc = VEXIT_VALID, r, i, ninputs;
@@ -347,6 +374,13 @@ int cmd_verify(int argc, char **argv)
 			if (c.lang < 0)
 				return vusage("verify", "--lang is zh or en, not '%s'", optarg);
 			break;
+		case O_BASIS:
+			if (vb.n >= ECERT_PATHWAY_BASIS_MAX)
+				return vusage("verify", "at most %d --basis files", ECERT_PATHWAY_BASIS_MAX);
+			vb.paths[vb.n++] = optarg;
+			break;
+		case O_RULES: vb.src.rules_path = optarg; break;
+		case O_TABLE: vb.src.table_path = optarg; break;
 		case 'h': help(stdout); return VEXIT_VALID;
 		default: return vusage("verify", "unknown option");
 		}
@@ -360,7 +394,11 @@ int cmd_verify(int argc, char **argv)
 		return vusage("verify", "--batch takes its items from its file only");
 	if (!batch && ninputs == 0)
 		return vusage("verify", "nothing to verify: give FILE, -, --qr-text, --qr-image or --batch");
+	if (vb.n && (batch || ninputs != 1))
+		return vusage("verify", "--basis goes with exactly one title certificate");
 	rc = vconfig_load(&c);
+	if (rc == VEXIT_VALID)
+		rc = vbasis_load(&vb);
 	if (rc != VEXIT_VALID)
 		goto out;
 	if (batch) {
@@ -368,20 +406,21 @@ int cmd_verify(int argc, char **argv)
 		goto out;
 	}
 	if (qr_text) {
-		r = verify_one(&c, &o, ECERT_INPUT_QR_TEXT, qr_text, strlen(qr_text), "--qr-text",
+		r = verify_one(&c, &o, &vb, ECERT_INPUT_QR_TEXT, qr_text, strlen(qr_text), "--qr-text",
 			       ninputs > 1);
 		rc = r > rc ? r : rc;
 	}
 	if (qr_image) {
-		r = verify_file(&c, &o, qr_image, 1, ninputs > 1);
+		r = verify_file(&c, &o, &vb, qr_image, 1, ninputs > 1);
 		rc = r > rc ? r : rc;
 	}
 	for (i = optind; i < argc; i++) {
-		r = verify_file(&c, &o, argv[i], 0, ninputs > 1);
+		r = verify_file(&c, &o, &vb, argv[i], 0, ninputs > 1);
 		/* usage (2) outranks invalid (1) */
 		rc = r > rc ? r : rc;
 	}
 out:
+	vbasis_free(&vb);
 	vconfig_free(&c);
 	return rc;
 }

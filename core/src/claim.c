@@ -19,8 +19,8 @@ static const char *first_failure(const struct ecert_verify_result *res, int skip
 	return NULL;
 }
 
-static void fill_evidence(const struct ecert_verify_result *res, const char *applicant,
-			  size_t index, struct ecert_rules_evidence *ev)
+void ecert_claim_evidence_facts(const struct ecert_verify_result *res, const char *applicant,
+				size_t index, struct ecert_rules_evidence *ev)
 {
 	const cJSON *subject = ecert_json_obj(res->certificate, "credentialSubject");
 	const char *name = ecert_json_str(subject, "name");
@@ -88,7 +88,7 @@ int ecert_claim_check(const struct ecert_verifier *v, const struct ecert_rules *
 			break;
 		(void)ecert_verify_doc(v, &o, item, &rep->evidence[i]);
 		rep->n_evidence = i + 1;
-		fill_evidence(&rep->evidence[i], rep->claim.applicant_name, i, &ev[i]);
+		ecert_claim_evidence_facts(&rep->evidence[i], rep->claim.applicant_name, i, &ev[i]);
 		i++;
 	}
 	rc = ecert_rules_evaluate(rules, &rep->claim, ev, rep->n_evidence, &rep->result, err);

@@ -825,6 +825,16 @@ struct ecert_date ecert_rules_effective_date(const struct ecert_rules *rules)
 	return rules->effective;
 }
 
+const char *ecert_rules_rule_kind(const struct ecert_rules *rules, const char *rule_id)
+{
+	if (!rules || !rule_id)
+		return NULL;
+	for (size_t i = 0; i < rules->n_rules; i++)
+		if (strcmp(rules->rules[i].id, rule_id) == 0)
+			return kinds[rules->rules[i].kind].name;
+	return NULL;
+}
+
 /* ---- the claim ---------------------------------------------------------------------- */
 
 static int need_str(const cJSON *obj, const char *key, const char *where, const char **out,

@@ -34,6 +34,13 @@ int ecert_claim_check(const struct ecert_verifier *v, const struct ecert_rules *
 		      const cJSON *claim_doc, const struct ecert_verify_opts *opts,
 		      struct ecert_claim_report *rep, struct ecert_error *err);
 
+/* The rules engine's facts about one verified evidence certificate (res from
+ * ecert_verify / ecert_verify_doc): kind, the first failed check, holder (the holder
+ * check passed and the subject's name is `applicant_name`), scope, revocation and the
+ * subject fields. Strings in *ev are borrowed from res->certificate. */
+void ecert_claim_evidence_facts(const struct ecert_verify_result *res, const char *applicant_name,
+				size_t index, struct ecert_rules_evidence *ev);
+
 /* The rules result as JSON (rules.h) plus "evidenceChecks": [{"index", "valid",
  * "checks", "id"}] — the verification of each evidence certificate. NULL on failure. */
 cJSON *ecert_claim_report_json(const struct ecert_claim_report *rep);

@@ -164,6 +164,11 @@ const char *ecert_rules_document_number(const struct ecert_rules *rules);
 const char *ecert_rules_version(const struct ecert_rules *rules);
 struct ecert_date ecert_rules_effective_date(const struct ecert_rules *rules);
 
+/* The kind of the loaded rule `rule_id` ("skill-years-to-title", "green-channel" …, the
+ * kinds of rules/rules.schema.json), or NULL when the rules have no such rule. The string
+ * lives as long as the rules handle. */
+const char *ecert_rules_rule_kind(const struct ecert_rules *rules, const char *rule_id);
+
 /* Validate a parsed claim document against schemas/claim.schema.json and extract its
  * facts; out borrows strings from `claim`, which must outlive it. Errors: ECERT_ERR_SCHEMA
  * when the claim does not match the schema (err->where is the JSON path),
