@@ -289,9 +289,10 @@ static void verify_faults(enum mode m)
 			         mode_names[m], ecert_errname(rc), ecert_errname(ECERT_ERR_NOMEM));
 		failed++;
 	}
-	print_message("verify path, failing %s: %ld allocation sites, %ld clean NOMEM, %ld "
-	              "complete results\n",
-	              mode_names[m], n, failed, survived);
+	print_message(
+	    "verify path, failing %s: %ld allocations, each made to fail: %ld clean NOMEM, %ld "
+	    "complete results\n",
+	    mode_names[m], n, failed, survived);
 	assert_true(failed > 100);
 }
 
@@ -383,8 +384,8 @@ static int issue_certbuild(struct ecert_buf *json, struct ecert_buf *png)
 	memset(&out, 0, sizeof(out));
 	params_of(&p, ed_list_id);
 	snprintf(vm, sizeof(vm), "%s#%s", ISSUER, ed_kid);
-	rc = ecert_certbuild_issue(record, &info, &p, ed_key, ed_key, vm, ECERT_CERTBUILD_PNG, NULL, &out,
-	                           &err);
+	rc = ecert_certbuild_issue(record, &info, &p, ed_key, ed_key, vm, ECERT_CERTBUILD_PNG, NULL,
+	                           &out, &err);
 	if (rc == ECERT_OK) {
 		assert_null(json->data);
 		*json = out.json;
@@ -455,7 +456,8 @@ static void issue_faults(int (*issue)(struct ecert_buf *, struct ecert_buf *), c
 		else
 			failed++;
 	}
-	print_message("%s, failing %s: %ld allocation sites, %ld clean NOMEM with no file left, "
+	print_message("%s, failing %s: %ld allocations, each made to fail: %ld clean NOMEM with no "
+	              "file left, "
 	              "%ld complete\n",
 	              name, mode_names[m], n, failed, survived);
 	assert_true(failed > 50);
