@@ -54,14 +54,11 @@ static int bad(struct loader *l, const char *place, const char *fmt, ...)
 
 static int bad(struct loader *l, const char *place, const char *fmt, ...)
 {
-	char msg[ECERT_ERR_MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ecert_vfail(l->err, ECERT_ERR_SCHEMA, fmt, ap);
 	va_end(ap);
-	utf8_trim_tail(msg);
-	ecert_fail(l->err, ECERT_ERR_SCHEMA, "%s", msg);
 	ecert_error_where(l->err, "%s: %s", l->file, place);
 	return ECERT_ERR_SCHEMA;
 }
@@ -477,14 +474,11 @@ static int blame(struct ecert_error *err, const char *field, const char *fmt, ..
 
 static int blame(struct ecert_error *err, const char *field, const char *fmt, ...)
 {
-	char msg[ECERT_ERR_MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ecert_vfail(err, ECERT_ERR_INVALID, fmt, ap);
 	va_end(ap);
-	utf8_trim_tail(msg);
-	ecert_fail(err, ECERT_ERR_INVALID, "%s", msg);
 	ecert_error_where(err, "%s", field);
 	return ECERT_ERR_INVALID;
 }

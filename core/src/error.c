@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ecert/error.h"
+#include "utf8clip.h"
 
 static const struct {
 	const char *name;
@@ -66,15 +67,25 @@ void ecert_error_clear(struct ecert_error *err)
 		memset(err, 0, sizeof(*err));
 }
 
+int ecert_vfail(struct ecert_error *err, int code, const char *fmt, va_list ap)
+{
+	char msg[ECERT_ERR_MSG_MAX];
+
+	if (!err)
+		return code;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	utf8_trim_tail(msg);
+	err->code = code;
+	memcpy(err->msg, msg, sizeof(err->msg));
+	return code;
+}
+
 int ecert_fail(struct ecert_error *err, int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!err)
-		return code;
-	err->code = code;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	code = ecert_vfail(err, code, fmt, ap);
 	va_end(ap);
 	return code;
 }

@@ -76,14 +76,11 @@ static int vfail(struct vctx *c, struct ecert_error *err, const char *fmt, ...)
 
 static int vfail(struct vctx *c, struct ecert_error *err, const char *fmt, ...)
 {
-	char msg[ECERT_ERR_MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ecert_vfail(err, ECERT_ERR_SCHEMA, fmt, ap);
 	va_end(ap);
-	utf8_trim_tail(msg);
-	ecert_fail(err, ECERT_ERR_SCHEMA, "%s", msg);
 	ecert_error_where(err, "%s", c->path);
 	return ECERT_ERR_SCHEMA;
 }

@@ -95,15 +95,13 @@ static int bad_shape(struct ecert_error *err, const char *where, const char *fmt
 
 static int bad_shape(struct ecert_error *err, const char *where, const char *fmt, ...)
 {
-	char msg[ECERT_ERR_MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	(void)ecert_vfail(err, ECERT_ERR_SCHEMA, fmt, ap);
 	va_end(ap);
-	utf8_trim_tail(msg);
 	ecert_error_where(err, "%s", where);
-	return ecert_fail(err, ECERT_ERR_SCHEMA, "%s", msg);
+	return ECERT_ERR_SCHEMA;
 }
 
 /* The members that must be right before the proof can be checked at all. */
@@ -860,15 +858,13 @@ static int time_fail(struct ecert_error *err, const char *fmt, ...)
 
 static int time_fail(struct ecert_error *err, const char *fmt, ...)
 {
-	char msg[ECERT_ERR_MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	(void)ecert_vfail(err, ECERT_ERR_SCOPE, fmt, ap);
 	va_end(ap);
-	utf8_trim_tail(msg);
 	ecert_error_where(err, "proof.created");
-	return ecert_fail(err, ECERT_ERR_SCOPE, "%s", msg);
+	return ECERT_ERR_SCOPE;
 }
 
 static int check_time(const struct ecert_trust_entry *e, int64_t created, int64_t now,

@@ -8,6 +8,7 @@
 #ifndef ECERT_ERROR_H
 #define ECERT_ERROR_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 enum ecert_rc {
@@ -73,9 +74,15 @@ void ecert_error_clear(struct ecert_error *err);
 
 /* Set code and message (printf-style) and return code, so a caller can write
  * `return ecert_fail(err, ECERT_ERR_INVALID, "...")`. err may be NULL. A message
- * already set is replaced; `where` is kept. */
+ * already set is replaced; `where` is kept. A message cut at the size bound never ends
+ * in half a UTF-8 character. */
 int ecert_fail(struct ecert_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* ecert_fail with a va_list, for modules' own formatting helpers. The message is
+ * formatted before err is touched, so an argument may point into err->msg. */
+int ecert_vfail(struct ecert_error *err, int code, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 /* Set the location part ("certificate.json", "line 7, field idNumber"). Returns err->code. */
 int ecert_error_where(struct ecert_error *err, const char *fmt, ...)
