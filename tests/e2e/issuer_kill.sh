@@ -18,7 +18,7 @@ for c in sqlite3 openssl zbarimg; do
 	command -v "$c" >/dev/null || { echo "no $c: skipped"; exit 77; }
 done
 
-N=${ECERT_KILL_RECORDS:-360}
+N=${ECERT_KILL_RECORDS:-600}
 KILLS=${ECERT_KILLS:-6}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ecert-e2e-kill.XXXXXX") || exit 1
@@ -91,17 +91,18 @@ issued() {
 # the reservations or the first commits); even kills once the register has committed a
 # random share of the batch, so that some always land in the middle of signing.
 mid=0
+restarts=0
 for ((k = 1; k <= KILLS; k++)); do
 	"$ISSUER" "${ARGS[@]}" >run.out 2>run.err &
 	pid=$!
 	if ((k % 2)); then
-		sleep "0.$((1 + RANDOM % 9))"
+		sleep "0.$((RANDOM % 3))$((RANDOM % 10))"
 	else
 		target=$(((N * k / (KILLS + 1)) + RANDOM % (N / (KILLS + 1))))
-		for ((t = 0; t < 600; t++)); do
+		for ((t = 0; t < 3000; t++)); do
 			[ "$(issued)" -ge "$target" ] && break
 			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.05
+			sleep 0.01
 		done
 	fi
 	if kill -9 "$pid" 2>/dev/null; then
@@ -111,9 +112,14 @@ for ((k = 1; k <= KILLS; k++)); do
 		read -r res iss files <<<"$s"
 		[ "$iss" != none ] && [ "${iss:-0}" -gt 0 ] && [ "${iss:-0}" -lt "$N" ] && mid=$((mid + 1))
 	else
+		# A fast machine can finish the whole batch before the kill: start over from an
+		# empty output (a few times), so that kills still land mid-batch.
 		wait "$pid"
-		echo "kill $k: the run had finished (exit $?)"
-		break
+		echo "kill $k: the run had finished (exit $?); starting over"
+		restarts=$((restarts + 1))
+		[ "$restarts" -le "$KILLS" ] || break
+		rm -rf out
+		k=$((k - 1))
 	fi
 done
 [ "$mid" -gt 0 ] || fail "no kill landed between the first and the last commit"
