@@ -4,11 +4,13 @@
 #include <getopt.h>
 #include <malloc.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ecert/alloc.h"
+#include "ecert/sign.h"
 #include "issuer.h"
 
 /* Memory allocator tuning: zlib (QR payload, PNG) and libpng allocate a few hundred KB per
@@ -343,6 +345,9 @@ int main(int argc, char **argv)
 	const struct issuer_command *c;
 	int first = 1;
 
+	/* A file-size limit (RLIMIT_FSIZE) reached is an error like a full disk (EFBIG), which
+	 * the batch reports and recovers from; the default SIGXFSZ would kill it mid-write. */
+	signal(SIGXFSZ, SIG_IGN);
 	mallopt(M_MMAP_THRESHOLD, ISSUER_MMAP_THRESHOLD);
 	mallopt(M_TRIM_THRESHOLD, ISSUER_TRIM_THRESHOLD);
 	prescan_lang(argc, argv);
@@ -387,7 +392,7 @@ int main(int argc, char **argv)
 	}
 	for (c = issuer_commands; c->name; c++) {
 		if (strcmp(c->name, argv[first]) == 0) {
-			if (ecert_init() != 0) {
+			if (ecert_sign_init() != 0) {
 				issuer_error(ISSUER_PROG, TR("无法初始化程序库",
 				                             "cannot initialise the library"));
 				return ISSUER_EXIT_FAIL;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ecert/alloc.h"
+#include "ecert/sign.h"
 #include "keys.h"
 
 static const struct keys_command keys_commands[] = {
@@ -80,7 +81,7 @@ int main(int argc, char **argv)
 					static char helpopt[] = "--help";
 					char *sub[] = {argv[2], helpopt, NULL};
 
-					if (ecert_init() != 0)
+					if (ecert_sign_init() != 0)
 						return KEYS_EXIT_FAIL;
 					return c->run(2, sub);
 				}
@@ -92,7 +93,7 @@ int main(int argc, char **argv)
 	}
 	for (c = keys_commands; c->name; c++) {
 		if (strcmp(c->name, argv[1]) == 0) {
-			if (ecert_init() != 0) {
+			if (ecert_sign_init() != 0) {
 				keys_error(KEYS_PROG, "cannot initialise the library");
 				return KEYS_EXIT_FAIL;
 			}

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "ecert/file.h"
 
 int ecert_file_read(const char *path, size_t max, struct ecert_buf *out, struct ecert_error *err)
@@ -49,6 +51,8 @@ int ecert_file_read(const char *path, size_t max, struct ecert_buf *out, struct 
 	}
 	rc = ECERT_OK;
 out:
+	/* The bounce buffer may have held a secret (a passphrase file): leave no copy. */
+	OPENSSL_cleanse(chunk, sizeof(chunk));
 	if (!is_stdin)
 		close(fd);
 	return rc;

@@ -367,11 +367,13 @@ static int cmp_members(const void *a, const void *b)
 
 static int put_value(const cJSON *v, int depth, struct ecert_buf *out, struct ecert_error *err);
 
-static int put_object(const cJSON *obj, int depth, struct ecert_buf *out,
-		      struct ecert_error *err)
+/* The object's members, sorted; without the member `omit` and with `add` (a member: its
+ * ->string is the key), when given. */
+static int put_object_edited(const cJSON *obj, int depth, const char *omit, const cJSON *add,
+			     struct ecert_buf *out, struct ecert_error *err)
 {
 	const cJSON *c, **m = NULL;
-	size_t n = 0, i;
+	size_t n = add ? 1 : 0, i;
 	int rc = ECERT_ERR_NOMEM;
 
 	cJSON_ArrayForEach(c, obj)
@@ -395,7 +397,22 @@ static int put_object(const cJSON *obj, int depth, struct ecert_buf *out,
 			rc = ecert_fail(err, ECERT_ERR_JSON_UTF8, "object key is not valid UTF-8");
 			goto out;
 		}
+		if (omit && strcmp(c->string, omit) == 0)
+			continue;
 		m[i++] = c;
+	}
+	if (add) {
+		if (!utf8_valid(add->string)) {
+			rc = ecert_fail(err, ECERT_ERR_JSON_UTF8, "object key is not valid UTF-8");
+			goto out;
+		}
+		m[i++] = add;
+	}
+	n = i;
+	if (n == 0) {
+		ecert_buf_puts(out, "{}");
+		rc = ECERT_OK;
+		goto out;
 	}
 	qsort(m, n, sizeof(*m), cmp_members);
 	ecert_buf_putc(out, '{');
@@ -419,6 +436,12 @@ static int put_object(const cJSON *obj, int depth, struct ecert_buf *out,
 out:
 	ecert_free(m);
 	return rc;
+}
+
+static int put_object(const cJSON *obj, int depth, struct ecert_buf *out,
+		      struct ecert_error *err)
+{
+	return put_object_edited(obj, depth, NULL, NULL, out, err);
 }
 
 /* depth = containers around v. */
@@ -475,21 +498,45 @@ static int put_value(const cJSON *v, int depth, struct ecert_buf *out, struct ec
 			  v->type & 0xFF);
 }
 
-int ecert_jcs_serialize(const cJSON *value, struct ecert_buf *out, struct ecert_error *err)
+/* Undo a failed append: leave the buffer as it was at `start`. */
+static int finish(struct ecert_buf *out, size_t start, int rc, struct ecert_error *err)
 {
-	size_t start;
-	int rc;
-
-	if (!out)
-		return ecert_fail(err, ECERT_ERR_ARG, "ecert_jcs_serialize: NULL buffer");
-	start = out->len;
-	rc = put_value(value, 0, out, err);
 	if (rc == ECERT_OK && ecert_buf_ok(out) != ECERT_OK)
 		rc = ecert_fail(err, ECERT_ERR_NOMEM, "out of memory writing canonical JSON");
 	if (rc != ECERT_OK && out->data) {
-		/* leave the buffer as it was */
 		out->len = start;
 		out->data[start] = '\0';
 	}
 	return rc;
+}
+
+int ecert_jcs_serialize(const cJSON *value, struct ecert_buf *out, struct ecert_error *err)
+{
+	size_t start;
+
+	if (!out)
+		return ecert_fail(err, ECERT_ERR_ARG, "ecert_jcs_serialize: NULL buffer");
+	start = out->len;
+	return finish(out, start, put_value(value, 0, out, err), err);
+}
+
+int ecert_jcs_serialize_edited(const cJSON *obj, const char *omit, const char *add_key,
+			       const cJSON *add_value, struct ecert_buf *out,
+			       struct ecert_error *err)
+{
+	cJSON member;
+	size_t start;
+	int rc;
+
+	if (!out || !cJSON_IsObject(obj) || (add_key && !add_value))
+		return ecert_fail(err, ECERT_ERR_ARG, "ecert_jcs_serialize_edited: bad arguments");
+	if (add_key) {
+		/* a read-only view of add_value under the new key; nothing is linked or freed */
+		member = *add_value;
+		member.next = member.prev = NULL;
+		member.string = (char *)(uintptr_t)add_key;
+	}
+	start = out->len;
+	rc = put_object_edited(obj, 1, omit, add_key ? &member : NULL, out, err);
+	return finish(out, start, rc, err);
 }

@@ -1,4 +1,6 @@
 /* ecert — Data Integrity proofs with the JCS cryptosuites, verify side (DESIGN §3). */
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/ecdsa.h>
@@ -48,6 +50,25 @@ enum ecert_alg ecert_suite_alg(const char *suite)
 	return ECERT_ALG_NONE;
 }
 
+/* The digests, fetched once: EVP_sha256() / EVP_sm3() fetch the implementation again on
+ * every use, which costs more than hashing a certificate. */
+static EVP_MD *md_sha256, *md_sm3;
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+
+static void md_free(void)
+{
+	EVP_MD_free(md_sha256);
+	EVP_MD_free(md_sm3);
+	md_sha256 = md_sm3 = NULL;
+}
+
+static void md_fetch(void)
+{
+	md_sha256 = EVP_MD_fetch(NULL, "SHA2-256", NULL);
+	md_sm3 = EVP_MD_fetch(NULL, "SM3", NULL);
+	(void)atexit(md_free);
+}
+
 int ecert_hash(enum ecert_alg alg, const unsigned char *in, size_t len,
                unsigned char out[ECERT_HASH_MAX], struct ecert_error *err)
 {
@@ -55,13 +76,14 @@ int ecert_hash(enum ecert_alg alg, const unsigned char *in, size_t len,
 	unsigned int mdlen = 0;
 	const EVP_MD *type;
 
+	(void)pthread_once(&md_once, md_fetch);
 	switch (alg) {
 	case ECERT_ALG_SM2:
-		type = EVP_sm3();
+		type = md_sm3 ? md_sm3 : EVP_sm3();
 		break;
 	case ECERT_ALG_ED25519:
 	case ECERT_ALG_P256:
-		type = EVP_sha256();
+		type = md_sha256 ? md_sha256 : EVP_sha256();
 		break;
 	case ECERT_ALG_NONE:
 	default:
@@ -86,7 +108,6 @@ void ecert_proof_parts_free(struct ecert_proof_parts *parts)
 int ecert_proof_parts(const cJSON *doc, const cJSON *proof_config, struct ecert_proof_parts *parts,
                       struct ecert_error *err)
 {
-	cJSON *cfg = NULL, *unsecured = NULL, *ctx;
 	const cJSON *doc_ctx;
 	enum ecert_alg alg;
 	int rc;
@@ -101,29 +122,19 @@ int ecert_proof_parts(const cJSON *doc, const cJSON *proof_config, struct ecert_
 		return ecert_fail(err, ECERT_ERR_SUITE, "expected %s, %s or %s", ECERT_SUITE_SM2,
 		                  ECERT_SUITE_EDDSA, ECERT_SUITE_ECDSA);
 	}
-	cfg = cJSON_Duplicate(proof_config, 1);
-	unsecured = cJSON_Duplicate(doc, 1);
-	if (!cfg || !unsecured) {
-		rc = ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	cJSON_DeleteItemFromObjectCaseSensitive(cfg, "proofValue");
-	cJSON_DeleteItemFromObjectCaseSensitive(unsecured, "proof");
+	/* proofConfig: the proof without proofValue, with the document's @context if it has
+	 * none; the unsecured document: the document without proof. Serialized as edited
+	 * views, without copying either. */
 	doc_ctx = cJSON_GetObjectItemCaseSensitive(doc, "@context");
-	if (doc_ctx && !cJSON_GetObjectItemCaseSensitive(cfg, "@context")) {
-		ctx = cJSON_Duplicate(doc_ctx, 1);
-		if (!ctx || !cJSON_AddItemToObject(cfg, "@context", ctx)) {
-			cJSON_Delete(ctx);
-			rc = ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
-			goto out;
-		}
-	}
-	rc = ecert_jcs_serialize(cfg, &parts->proof_canon, err);
+	if (cJSON_GetObjectItemCaseSensitive(proof_config, "@context"))
+		doc_ctx = NULL;
+	rc = ecert_jcs_serialize_edited(proof_config, "proofValue", doc_ctx ? "@context" : NULL,
+	                                doc_ctx, &parts->proof_canon, err);
 	if (rc != ECERT_OK) {
 		ecert_error_prefix(err, "proof");
 		goto out;
 	}
-	rc = ecert_jcs_serialize(unsecured, &parts->doc_canon, err);
+	rc = ecert_jcs_serialize_edited(doc, "proof", NULL, NULL, &parts->doc_canon, err);
 	if (rc != ECERT_OK)
 		goto out;
 	parts->hash_len = ECERT_HASH_MAX;
@@ -133,126 +144,8 @@ int ecert_proof_parts(const cJSON *doc, const cJSON *proof_config, struct ecert_
 		goto out;
 	rc = ecert_hash(alg, parts->doc_canon.data, parts->doc_canon.len, parts->doc_hash, err);
 out:
-	cJSON_Delete(cfg);
-	cJSON_Delete(unsecured);
 	if (rc != ECERT_OK)
 		ecert_proof_parts_free(parts);
-	return rc;
-}
-
-/* 64-byte r||s to a DER ECDSA-Sig-Value (SEC1 / GB/T 32918.2 use the same ASN.1). */
-static int rs_to_der(const unsigned char *sig, unsigned char **der, int *derlen)
-{
-	ECDSA_SIG *s = ECDSA_SIG_new();
-	BIGNUM *r = BN_bin2bn(sig, ECERT_EC_SCALAR_LEN, NULL);
-	BIGNUM *sv = BN_bin2bn(sig + ECERT_EC_SCALAR_LEN, ECERT_EC_SCALAR_LEN, NULL);
-	int ok = 0;
-
-	*der = NULL;
-	if (!s || !r || !sv || !ECDSA_SIG_set0(s, r, sv))
-		goto out;
-	r = sv = NULL; /* owned by s now */
-	*derlen = i2d_ECDSA_SIG(s, der);
-	ok = *derlen > 0;
-out:
-	BN_free(r);
-	BN_free(sv);
-	ECDSA_SIG_free(s);
-	return ok;
-}
-
-/* An "EC" key on the SM2 curve must be used as an SM2 key: re-decoding its SPKI gives
- * OpenSSL's "SM2" type (decoders key the type on the curve). */
-static int sm2_public(EVP_PKEY *key, EVP_PKEY **out, struct ecert_error *err)
-{
-	unsigned char *der = NULL;
-	const unsigned char *p;
-	int n;
-
-	if (EVP_PKEY_is_a(key, "SM2")) {
-		if (!EVP_PKEY_up_ref(key))
-			return ecert_ossl_fail(err, ECERT_ERR_CRYPTO, "cannot reference the key");
-		*out = key;
-		return ECERT_OK;
-	}
-	n = i2d_PUBKEY(key, &der);
-	if (n <= 0)
-		return ecert_ossl_fail(err, ECERT_ERR_KEY, "cannot encode the public key");
-	p = der;
-	*out = d2i_PUBKEY(NULL, &p, n);
-	OPENSSL_free(der);
-	if (!*out || !EVP_PKEY_is_a(*out, "SM2")) {
-		EVP_PKEY_free(*out);
-		*out = NULL;
-		return ecert_ossl_fail(err, ECERT_ERR_KEY, "not an SM2 key");
-	}
-	return ECERT_OK;
-}
-
-int ecert_sig_verify(EVP_PKEY *key, const unsigned char *msg, size_t msglen,
-                     const unsigned char *sig, size_t siglen, struct ecert_error *err)
-{
-	EVP_MD_CTX *mctx = NULL;
-	EVP_PKEY_CTX *pctx = NULL;
-	EVP_PKEY *sm2 = NULL;
-	unsigned char *der = NULL;
-	int derlen = 0, ok, r, rc = ECERT_ERR_SIGNATURE;
-	enum ecert_alg alg = ecert_key_alg(key);
-
-	if (alg == ECERT_ALG_NONE)
-		return ecert_fail(err, ECERT_ERR_KEY, "not an SM2, Ed25519 or P-256 key");
-	if (!sig || siglen != ECERT_SIG_MAX)
-		return ecert_fail(err, ECERT_ERR_SIGNATURE,
-		                  "the signature must be %d bytes, not %zu", ECERT_SIG_MAX, siglen);
-	mctx = EVP_MD_CTX_new();
-	if (!mctx) {
-		rc = ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	switch (alg) {
-	case ECERT_ALG_SM2:
-		r = sm2_public(key, &sm2, err);
-		if (r == ECERT_OK)
-			r = ecert_ossl_sm2_init(mctx, sm2, 0, &pctx, err);
-		break;
-	case ECERT_ALG_P256:
-		r = EVP_DigestVerifyInit(mctx, NULL, EVP_sha256(), NULL, key) > 0
-		        ? ECERT_OK
-		        : ecert_ossl_fail(err, ECERT_ERR_CRYPTO, "cannot start ECDSA-SHA256");
-		break;
-	case ECERT_ALG_ED25519:
-	default:
-		r = EVP_DigestVerifyInit(mctx, NULL, NULL, NULL, key) > 0
-		        ? ECERT_OK
-		        : ecert_ossl_fail(err, ECERT_ERR_CRYPTO, "cannot start Ed25519");
-		break;
-	}
-	if (r != ECERT_OK) {
-		rc = r;
-		goto out;
-	}
-	if (alg == ECERT_ALG_ED25519) {
-		ok = EVP_DigestVerify(mctx, sig, siglen, msg, msglen);
-	} else {
-		if (!rs_to_der(sig, &der, &derlen)) {
-			rc = ecert_ossl_fail(err, ECERT_ERR_NOMEM, "cannot encode the signature");
-			goto out;
-		}
-		ok = EVP_DigestVerify(mctx, der, (size_t)derlen, msg, msglen);
-	}
-	if (ok != 1) {
-		/* 0 = mismatch, < 0 = malformed (e.g. r or s out of range): both a bad signature */
-		ERR_clear_error();
-		ecert_fail(err, ECERT_ERR_SIGNATURE, "the %s signature does not verify",
-		           ecert_alg_name(alg));
-		goto out;
-	}
-	rc = ECERT_OK;
-out:
-	OPENSSL_free(der);
-	EVP_MD_CTX_free(mctx);
-	EVP_PKEY_CTX_free(pctx);
-	EVP_PKEY_free(sm2);
 	return rc;
 }
 

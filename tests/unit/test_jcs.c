@@ -253,6 +253,58 @@ static void test_nan_inf(void **state)
 /* RFC 8785 §3.2.3: keys sorted by UTF-16 code units, so a character above U+FFFF (a
  * surrogate pair, 0xD800..) sorts before U+E000..U+FFFF although its code point and its
  * UTF-8 bytes are larger. */
+/* ecert_jcs_serialize_edited gives what serializing an edited copy gives. */
+static void test_serialize_edited(void **state)
+{
+	static const char doc[] = "{\"z\":1,\"proof\":{\"b\":[1,2],\"a\":\"x\"},\"@context\":"
+				  "[\"https://www.w3.org/ns/credentials/v2\"],\"\u00e9\":true}";
+	struct ecert_buf b = ECERT_BUF_INIT;
+	struct ecert_error e;
+	cJSON *v = NULL, *copy, *ctx;
+	char *want;
+
+	(void)state;
+	ecert_error_clear(&e);
+	assert_int_equal(ecert_json_parse(doc, strlen(doc), NULL, &v, &e), ECERT_OK);
+	/* omit a member */
+	copy = cJSON_Duplicate(v, 1);
+	cJSON_DeleteItemFromObjectCaseSensitive(copy, "proof");
+	assert_int_equal(ecert_jcs_serialize(copy, &b, &e), ECERT_OK);
+	want = ecert_buf_take(&b, NULL);
+	assert_int_equal(ecert_jcs_serialize_edited(v, "proof", NULL, NULL, &b, &e), ECERT_OK);
+	assert_string_equal((const char *)b.data, want);
+	ecert_free(want);
+	cJSON_Delete(copy);
+	/* omit one and add another (sorted into place), the original untouched */
+	b.len = 0;
+	ctx = cJSON_GetObjectItemCaseSensitive(v, "@context");
+	assert_int_equal(ecert_jcs_serialize_edited(cJSON_GetObjectItemCaseSensitive(v, "proof"),
+						    "b", "@context", ctx, &b, &e),
+			 ECERT_OK);
+	assert_string_equal((const char *)b.data,
+			    "{\"@context\":[\"https://www.w3.org/ns/credentials/v2\"],\"a\":\"x\"}");
+	b.len = 0;
+	assert_int_equal(ecert_jcs_serialize(v, &b, &e), ECERT_OK);
+	assert_non_null(strstr((const char *)b.data, "\"proof\":{\"a\":\"x\",\"b\":[1,2]}"));
+	/* omitting everything; an absent member to omit */
+	b.len = 0;
+	assert_int_equal(ecert_jcs_serialize_edited(v,
+						    "nothing", NULL, NULL, &b, &e),
+			 ECERT_OK);
+	/* adding a key the object has is a duplicate; not an object is an argument error;
+	 * the buffer is left as it was */
+	ecert_buf_free(&b);
+	ecert_buf_puts(&b, "keep");
+	assert_int_equal(ecert_jcs_serialize_edited(v, NULL, "z", ctx, &b, &e),
+			 ECERT_ERR_JSON_DUPKEY);
+	assert_string_equal((const char *)b.data, "keep");
+	assert_int_equal(ecert_jcs_serialize_edited(ctx, NULL, NULL, NULL, &b, &e), ECERT_ERR_ARG);
+	assert_int_equal(ecert_jcs_serialize_edited(v, NULL, "k", NULL, &b, &e), ECERT_ERR_ARG);
+	assert_string_equal((const char *)b.data, "keep");
+	ecert_buf_free(&b);
+	cJSON_Delete(v);
+}
+
 static void test_key_order(void **state)
 {
 	static const char in[] = "{\"\\uffff\":1,\"\\ue000\":2,\"\\ud800\\udc00\":3,"
@@ -478,6 +530,7 @@ int main(void)
 		cmocka_unit_test(test_numbers_from_text),
 		cmocka_unit_test(test_nan_inf),
 		cmocka_unit_test(test_key_order),
+		cmocka_unit_test(test_serialize_edited),
 		cmocka_unit_test(test_string_escapes),
 		cmocka_unit_test(test_bad_trees),
 		cmocka_unit_test(test_scalars_and_bound),

@@ -259,7 +259,7 @@ static void test_multikey_rejects(void **state)
 	    "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ",   /* one character short */
 	    "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ22", /* one character long */
 	};
-	unsigned char raw[80];
+	unsigned char raw[80] = {0};
 	struct ecert_error e;
 	EVP_PKEY *good = NULL, *k = NULL;
 	size_t i;

@@ -13,6 +13,11 @@
 #define ECERT_PASSPHRASE_MAX 1024
 #define ECERT_PASSPHRASE_ENV "ECERT_PASSPHRASE"
 
+/* Set up the library for a program that holds private keys: OpenSSL's allocations are
+ * wiped when freed (secmem.c), then ecert_init(). Call it before anything else uses
+ * OpenSSL; ECERT_ERR_CRYPTO if OpenSSL has already allocated. */
+int ecert_sign_init(void);
+
 /* A passphrase held in locked-down memory; wiped by ecert_passphrase_free. */
 struct ecert_passphrase {
 	char *data;

@@ -1,0 +1,294 @@
+/* ecert — signature verification with prepared contexts, kept per thread.
+ *
+ * Setting up an OpenSSL verification (fetching the algorithm, a new EVP_PKEY_CTX, for SM2
+ * the distinguishing ID and Z) costs about as much as the curve arithmetic of an Ed25519
+ * or P-256 verification. A verifier checks many certificates against the few keys of its
+ * trust list, so each thread keeps its last few keys' contexts ready:
+ *   Ed25519  an EVP_MD_CTX after EVP_DigestVerifyInit, used again for each EVP_DigestVerify;
+ *   P-256    an EVP_PKEY_CTX after EVP_PKEY_verify_init; the message is hashed with SHA-256
+ *            here and the digest verified (what ECDSA-SHA256 does inside);
+ *   SM2      the same on e = SM3(Z || M), with Z = SM3(ENTL || ID || a || b || G || P)
+ *            computed once per key (GB/T 32918.2 §5.5, ID ECERT_SM2_DISTID).
+ * A cached slot holds a reference to its key, so the key (and its address, the cache's
+ * lookup key) lives until the slot is reused or the thread ends. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/sha.h>
+#include <openssl/x509.h>
+
+#include "ecert/proof.h"
+#include "ossl.h"
+
+#define SLOTS 8
+
+struct slot {
+	EVP_PKEY *key; /* referenced; NULL = empty */
+	enum ecert_alg alg;
+	EVP_MD_CTX *md;   /* Ed25519: the verification; SM2: SM3 of Z || M */
+	EVP_PKEY_CTX *pk; /* P-256, SM2 */
+	unsigned char z[ECERT_HASH_MAX]; /* SM2: Z of the key */
+};
+
+struct cache {
+	struct slot s[SLOTS];
+	unsigned next; /* the slot to reuse when all are taken */
+};
+
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+static int cache_ok;
+static EVP_MD *sm3_md;
+
+static void slot_clear(struct slot *s)
+{
+	EVP_MD_CTX_free(s->md);
+	EVP_PKEY_CTX_free(s->pk);
+	EVP_PKEY_free(s->key);
+	memset(s, 0, sizeof(*s));
+}
+
+static void cache_free(void *p)
+{
+	struct cache *c = p;
+	int i;
+
+	if (!c)
+		return;
+	for (i = 0; i < SLOTS; i++)
+		slot_clear(&c->s[i]);
+	free(c);
+}
+
+/* The main thread's cache at exit (threads' own end with them, through the key). */
+static void cache_free_main(void)
+{
+	void *c = pthread_getspecific(cache_key);
+
+	(void)pthread_setspecific(cache_key, NULL);
+	cache_free(c);
+	EVP_MD_free(sm3_md);
+	sm3_md = NULL;
+}
+
+static void cache_init(void)
+{
+	sm3_md = EVP_MD_fetch(NULL, "SM3", NULL);
+	if (!sm3_md || pthread_key_create(&cache_key, cache_free) != 0)
+		return;
+	(void)atexit(cache_free_main);
+	cache_ok = 1;
+}
+
+/* An "EC" key on the SM2 curve must be used as an SM2 key: re-decoding its SPKI gives
+ * OpenSSL's "SM2" type (decoders key the type on the curve). */
+static EVP_PKEY *sm2_public(EVP_PKEY *key)
+{
+	unsigned char *der = NULL;
+	const unsigned char *p;
+	EVP_PKEY *out;
+	int n;
+
+	if (EVP_PKEY_is_a(key, "SM2"))
+		return EVP_PKEY_up_ref(key) ? key : NULL;
+	n = i2d_PUBKEY(key, &der);
+	if (n <= 0)
+		return NULL;
+	p = der;
+	out = d2i_PUBKEY(NULL, &p, n);
+	OPENSSL_free(der);
+	if (out && !EVP_PKEY_is_a(out, "SM2")) {
+		EVP_PKEY_free(out);
+		out = NULL;
+	}
+	return out;
+}
+
+/* Z = SM3(ENTL || ID || a || b || xG || yG || xA || yA) of an SM2 public key. */
+static int sm2_z(EVP_PKEY *key, unsigned char z[ECERT_HASH_MAX])
+{
+	/* GB/T 32918.5 curve parameters a, b, xG, yG */
+	static const unsigned char curve[4 * 32] = {
+	    0xFF, 0xFF, 0xFF, 0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+	    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF,
+	    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFC, 0x28, 0xE9, 0xFA, 0x9E, 0x9D, 0x9F, 0x5E,
+	    0x34, 0x4D, 0x5A, 0x9E, 0x4B, 0xCF, 0x65, 0x09, 0xA7, 0xF3, 0x97, 0x89, 0xF5,
+	    0x15, 0xAB, 0x8F, 0x92, 0xDD, 0xBC, 0xBD, 0x41, 0x4D, 0x94, 0x0E, 0x93, 0x32,
+	    0xC4, 0xAE, 0x2C, 0x1F, 0x19, 0x81, 0x19, 0x5F, 0x99, 0x04, 0x46, 0x6A, 0x39,
+	    0xC9, 0x94, 0x8F, 0xE3, 0x0B, 0xBF, 0xF2, 0x66, 0x0B, 0xE1, 0x71, 0x5A, 0x45,
+	    0x89, 0x33, 0x4C, 0x74, 0xC7, 0xBC, 0x37, 0x36, 0xA2, 0xF4, 0xF6, 0x77, 0x9C,
+	    0x59, 0xBD, 0xCE, 0xE3, 0x6B, 0x69, 0x21, 0x53, 0xD0, 0xA9, 0x87, 0x7C, 0xC6,
+	    0x2A, 0x47, 0x40, 0x02, 0xDF, 0x32, 0xE5, 0x21, 0x39, 0xF0, 0xA0};
+	unsigned char in[2 + ECERT_SM2_DISTID_LEN + sizeof(curve) + 64], *p = in;
+	BIGNUM *x = NULL, *y = NULL;
+	unsigned int zlen = 0;
+	int ok = 0;
+
+	*p++ = (unsigned char)((ECERT_SM2_DISTID_LEN * 8) >> 8);
+	*p++ = (unsigned char)(ECERT_SM2_DISTID_LEN * 8);
+	memcpy(p, ECERT_SM2_DISTID, ECERT_SM2_DISTID_LEN);
+	p += ECERT_SM2_DISTID_LEN;
+	memcpy(p, curve, sizeof(curve));
+	p += sizeof(curve);
+	if (EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_X, &x) != 1 ||
+	    EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_Y, &y) != 1 ||
+	    BN_bn2binpad(x, p, 32) != 32 || BN_bn2binpad(y, p + 32, 32) != 32)
+		goto out;
+	ok = EVP_Digest(in, sizeof(in), z, &zlen, sm3_md, NULL) == 1 && zlen == ECERT_HASH_MAX;
+out:
+	BN_free(x);
+	BN_free(y);
+	return ok;
+}
+
+/* Prepare slot s for key. 0 on failure (s left empty). */
+static int slot_fill(struct slot *s, EVP_PKEY *key, enum ecert_alg alg)
+{
+	EVP_PKEY *use = NULL;
+
+	s->alg = alg;
+	switch (alg) {
+	case ECERT_ALG_ED25519:
+		s->md = EVP_MD_CTX_new();
+		if (!s->md || EVP_DigestVerifyInit(s->md, NULL, NULL, NULL, key) != 1)
+			goto fail;
+		break;
+	case ECERT_ALG_SM2:
+		use = sm2_public(key);
+		s->md = EVP_MD_CTX_new();
+		if (!use || !s->md || !sm2_z(use, s->z))
+			goto fail;
+		s->pk = EVP_PKEY_CTX_new_from_pkey(NULL, use, NULL);
+		if (!s->pk || EVP_PKEY_verify_init(s->pk) != 1)
+			goto fail;
+		break;
+	case ECERT_ALG_P256:
+	default:
+		s->pk = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL);
+		if (!s->pk || EVP_PKEY_verify_init(s->pk) != 1)
+			goto fail;
+		break;
+	}
+	EVP_PKEY_free(use);
+	if (!EVP_PKEY_up_ref(key))
+		goto fail_keep;
+	s->key = key;
+	return 1;
+fail:
+	EVP_PKEY_free(use);
+fail_keep:
+	slot_clear(s);
+	return 0;
+}
+
+/* The calling thread's prepared slot for key, NULL if it cannot be made. */
+static struct slot *slot_for(EVP_PKEY *key, enum ecert_alg alg)
+{
+	struct cache *c;
+	struct slot *s;
+	int i;
+
+	if (pthread_once(&cache_once, cache_init) != 0 || !cache_ok)
+		return NULL;
+	c = pthread_getspecific(cache_key);
+	if (!c) {
+		c = calloc(1, sizeof(*c));
+		if (!c)
+			return NULL;
+		if (pthread_setspecific(cache_key, c) != 0) {
+			free(c);
+			return NULL;
+		}
+	}
+	for (i = 0; i < SLOTS; i++)
+		if (c->s[i].key == key)
+			return &c->s[i];
+	for (i = 0; i < SLOTS && c->s[i].key; i++)
+		;
+	if (i == SLOTS) {
+		i = (int)(c->next++ % SLOTS);
+		slot_clear(&c->s[i]);
+	}
+	s = &c->s[i];
+	return slot_fill(s, key, alg) ? s : NULL;
+}
+
+/* 64-byte r||s as a DER ECDSA-Sig-Value (SEC 1; GB/T 32918.2 uses the same ASN.1):
+ * SEQUENCE { INTEGER r, INTEGER s }, each minimal, with a 0x00 before a high bit.
+ * der must hold 72 bytes; returns the length. */
+static size_t rs_to_der(const unsigned char *sig, unsigned char *der)
+{
+	size_t n = 2, k;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		const unsigned char *v = sig + (size_t)i * ECERT_EC_SCALAR_LEN;
+		size_t len = ECERT_EC_SCALAR_LEN;
+		int pad;
+
+		while (len > 1 && *v == 0) {
+			v++;
+			len--;
+		}
+		pad = (*v & 0x80) != 0;
+		der[n++] = 0x02;
+		der[n++] = (unsigned char)(len + (size_t)pad);
+		if (pad)
+			der[n++] = 0x00;
+		for (k = 0; k < len; k++)
+			der[n++] = v[k];
+	}
+	der[0] = 0x30;
+	der[1] = (unsigned char)(n - 2);
+	return n;
+}
+
+int ecert_sig_verify(EVP_PKEY *key, const unsigned char *msg, size_t msglen,
+                     const unsigned char *sig, size_t siglen, struct ecert_error *err)
+{
+	enum ecert_alg alg = ecert_key_alg(key);
+	unsigned char der[2 + 2 * (3 + ECERT_EC_SCALAR_LEN)], dgst[ECERT_HASH_MAX];
+	unsigned int dlen = 0;
+	struct slot *s;
+	size_t derlen;
+	int ok;
+
+	if (alg == ECERT_ALG_NONE)
+		return ecert_fail(err, ECERT_ERR_KEY, "not an SM2, Ed25519 or P-256 key");
+	if (!sig || siglen != ECERT_SIG_MAX)
+		return ecert_fail(err, ECERT_ERR_SIGNATURE,
+		                  "the signature must be %d bytes, not %zu", ECERT_SIG_MAX, siglen);
+	s = slot_for(key, alg);
+	if (!s)
+		return ecert_ossl_fail(err, ECERT_ERR_CRYPTO, "cannot prepare the verification");
+	switch (alg) {
+	case ECERT_ALG_ED25519:
+		ok = EVP_DigestVerify(s->md, sig, siglen, msg, msglen);
+		break;
+	case ECERT_ALG_SM2:
+		if (EVP_DigestInit_ex(s->md, sm3_md, NULL) != 1 ||
+		    EVP_DigestUpdate(s->md, s->z, ECERT_HASH_MAX) != 1 ||
+		    EVP_DigestUpdate(s->md, msg, msglen) != 1 ||
+		    EVP_DigestFinal_ex(s->md, dgst, &dlen) != 1)
+			return ecert_ossl_fail(err, ECERT_ERR_CRYPTO, "SM3 failed");
+		derlen = rs_to_der(sig, der);
+		ok = EVP_PKEY_verify(s->pk, der, derlen, dgst, ECERT_HASH_MAX);
+		break;
+	case ECERT_ALG_P256:
+	default:
+		SHA256(msg, msglen, dgst);
+		derlen = rs_to_der(sig, der);
+		ok = EVP_PKEY_verify(s->pk, der, derlen, dgst, SHA256_DIGEST_LENGTH);
+		break;
+	}
+	if (ok != 1) {
+		/* 0 = mismatch, < 0 = malformed (e.g. r or s out of range): both a bad signature */
+		ERR_clear_error();
+		return ecert_fail(err, ECERT_ERR_SIGNATURE, "the %s signature does not verify",
+		                  ecert_alg_name(alg));
+	}
+	return ECERT_OK;
+}
