@@ -143,7 +143,7 @@ def main(outdir):
             "2025-06-30T00:00:00+08:00", "2025-06-30T16:45:21+08:00",
             title("孙立军", "22010419820517251", "技工院校教师", "机械加工", "中级",
                   "一级实习指导教师", "2025-06-25", "吉人社职字〔2025〕58号", "评审",
-                  {"rule": "skill-to-title.technician-3y",
+                  {"rule": "s2t-years",
                    "basis": [{"id": "urn:ecert:S000022000001202000017",
                               "digest": "sm3:" + os.urandom(32).hex()}]}), 342, 2),
         "skill-lathe.json": cert(

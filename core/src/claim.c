@@ -35,6 +35,8 @@ void ecert_claim_evidence_facts(const struct ecert_verify_result *res, const cha
 		       res->checks[ECERT_CHECK_VALIDITY].state == ECERT_CHECK_PASSED;
 	if (!ev->verified && !ev->failed_check)
 		ev->failed_check = "decode";
+	ev->holder_known = res->checks[ECERT_CHECK_HOLDER].state == ECERT_CHECK_PASSED ||
+			   res->checks[ECERT_CHECK_HOLDER].state == ECERT_CHECK_FAILED;
 	ev->holder_matches = res->checks[ECERT_CHECK_HOLDER].state == ECERT_CHECK_PASSED &&
 			     name && applicant && strcmp(name, applicant) == 0;
 	ev->in_scope = res->checks[ECERT_CHECK_SCOPE].state == ECERT_CHECK_PASSED;

@@ -285,6 +285,7 @@ int ecert_pathway_judge(const struct ecert_rules *rules, const struct ecert_path
 	for (size_t i = 0; i < n; i++) {
 		ecert_claim_evidence_facts(&basis[i], title->name, i, &ev[i]);
 		ev[i].holder_matches = 1; /* established above, by digest or by name */
+		ev[i].holder_known = 1;
 	}
 	rc = ecert_rules_evaluate(rules, &claim, ev, n, &res, &e);
 	if (rc != ECERT_OK) {

@@ -1185,7 +1185,9 @@ static void eval_evidence(const struct ctx *c, const struct rule *ru, struct out
 			list_add(ru, "item_not_verified", item, zh, en);
 			bad = 1;
 		}
-		if (!e->holder_matches) {
+		/* an item whose verification stopped before the holder check says why above;
+		 * "not the applicant's" only when that was checked */
+		if (!e->holder_matches && (e->holder_known || e->verified)) {
 			list_add(ru, "item_not_holder", item, zh, en);
 			bad = 1;
 		}

@@ -273,7 +273,7 @@ run 0 "issue title.ndjson" -- "$ISSUER" issue "${HRSS[@]}" --in "$DATA/title.ndj
 qr_check title/certs hrss.pub
 register_check title/ecert-register.db title/certs 4
 [ "$("$TOOL" get title/certs/JL-T-2025-000104.json credentialSubject.pathway.rule)" = \
-	skill-to-title.technician-3y ] || fail "pathway not carried"
+	s2t-years ] || fail "pathway not carried"
 [ "$("$TOOL" get title/certs/JL-T-2025-000102.json validFrom)" = 2025-01-01T00:00:00+08:00 ] ||
 	fail "the record's validFrom"
 [ "$("$TOOL" get title/certs/JL-T-2025-000102.json validUntil)" = 2030-12-31T23:59:59+08:00 ] ||

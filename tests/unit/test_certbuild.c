@@ -52,7 +52,7 @@ static const char title_rec[] =
     "\"level\":\"中级\",\"titleName\":\"工程师\",\"qualifiedOn\":\"2025-06-25\","
     "\"approvalDocument\":\"吉人社职字〔2025〕58号\",\"evaluationMethod\":\"评审\","
     "\"validFrom\":\"2025-06-30\",\"validUntil\":\"2030-06-29T23:59:59+08:00\","
-    "\"pathway\":{\"rule\":\"skill-to-title.technician-3y\",\"basis\":[{\"id\":"
+    "\"pathway\":{\"rule\":\"s2t-years\",\"basis\":[{\"id\":"
     "\"urn:ecert:S000022000001202000017\",\"digest\":\"sm3:"
     "58a1f239f3ed3391c0c9ef019ff972d524378fea617818c99101307698a6ae6b\"}]}}";
 
@@ -181,7 +181,7 @@ static void test_title_document(void **state)
 	assert_null(sub(doc, "licenseId"));
 	pathway = ecert_json_obj(ecert_json_obj(doc, "credentialSubject"), "pathway");
 	assert_non_null(pathway);
-	assert_string_equal(ecert_json_str(pathway, "rule"), "skill-to-title.technician-3y");
+	assert_string_equal(ecert_json_str(pathway, "rule"), "s2t-years");
 	assert_int_equal(cJSON_GetArraySize(ecert_json_arr(pathway, "basis")), 1);
 	assert_string_equal(
 	    ecert_json_str(ecert_json_obj(doc, "credentialStatus"), "statusListIndex"), "0");

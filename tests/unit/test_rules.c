@@ -134,6 +134,7 @@ static void build_evidence(const cJSON *it, size_t index, struct ecert_rules_evi
 	e->verified = bool_or(it, "verified", 1);
 	e->failed_check = ecert_json_str(it, "failedCheck");
 	e->holder_matches = bool_or(it, "holder", 1);
+	e->holder_known = bool_or(it, "holderKnown", 1);
 	e->in_scope = bool_or(it, "inScope", 1);
 	e->revocation = !rev || strcmp(rev, "good") == 0 ? ECERT_RULES_NOT_REVOKED
 	                : strcmp(rev, "revoked") == 0    ? ECERT_RULES_REVOKED
@@ -301,6 +302,23 @@ static void check_expect(const char *case_name, const cJSON *exp,
 
 		EXPECT(f && strcmp(f->clause, m->valuestring) == 0, "%s: clause %s", m->string,
 		       f ? f->clause : "?");
+	}
+	/* "messages": {"rule": ["text the English message has", "!text it lacks"]} */
+	cJSON_ArrayForEach(m, ecert_json_obj(exp, "messages"))
+	{
+		const struct ecert_rules_finding *f = find(res, m->string);
+		const cJSON *t;
+
+		cJSON_ArrayForEach(t, m)
+		{
+			const char *want = t->valuestring;
+			int lacks = want[0] == '!';
+			int has = f && f->message_en && strstr(f->message_en, want + lacks) != NULL;
+
+			EXPECT(has != lacks, "%s: message \"%s\" %s \"%s\"", m->string,
+			       f && f->message_en ? f->message_en : "?", lacks ? "has" : "lacks",
+			       want + lacks);
+		}
 	}
 }
 
@@ -692,7 +710,7 @@ static void test_long_values(void **state)
 		ev[i].index = i;
 		ev[i].kind = ECERT_RULES_EVIDENCE_SKILL;
 		ev[i].failed_check = check;
-		ev[i].holder_matches = ev[i].in_scope = 1;
+		ev[i].holder_matches = ev[i].holder_known = ev[i].in_scope = 1;
 		ev[i].occupation_code = "6-18-01-01";
 		ev[i].occupation = "车工";
 		ev[i].skill_level = "二级";

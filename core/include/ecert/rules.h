@@ -106,6 +106,7 @@ struct ecert_rules_evidence {
 	int verified;             /* 1 if it verified in full (DESIGN §3-4) */
 	const char *failed_check; /* when !verified: the name of the failing check */
 	int holder_matches;       /* 1 if it belongs to the applicant (name and idDigest) */
+	int holder_known;         /* 1 if that was checked (verification reached holder) */
 	int revocation;           /* enum ecert_rules_revocation */
 	int in_scope;             /* 1 if its issuer key was in scope for it */
 	/* title subject */
