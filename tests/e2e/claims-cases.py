@@ -124,6 +124,8 @@ def key_for(ev):
     failed = ev.get("failedCheck")
     if not verified and failed == "trust":
         return "rogue", "trust"
+    if not verified and failed == "status" and ev.get("revocation") == "revoked":
+        return ev["kind"], "status"
     if not verified and failed not in ("signature",):
         raise SystemExit("claims-cases: no way to make evidence failing '%s'" % failed)
     if ev.get("inScope", True) is False:
@@ -163,7 +165,7 @@ def cmd_records(cases_path, work):
             if refusal:
                 entry["refused"] = refusal
             key, failing = key_for(ev)
-            who = OTHER if failing == "holder" else applicant
+            who = OTHER if ev.get("holder", True) is False else applicant
             if ev["kind"] == "skill":
                 number = skill_number(levels, case_no, ev_no, ev)
                 rec = {"kind": "skill", "certificateNumber": number, "name": who["name"],
@@ -266,6 +268,13 @@ def check_case(entry, out, rc, fail):
         elif ok_value(f.get("ok")) != ok_value(want):
             fail("%s: ok %r, expected %r (%s)" % (rule, f.get("ok"), want,
                                                f.get("message", {}).get("en")))
+    for rule, texts in exp.get("messages", {}).items():
+        en = (findings.get(rule) or {}).get("message", {}).get("en") or ""
+        for t in texts:
+            lacks = t.startswith("!")
+            text = t[1:] if lacks else t
+            if (text in en) == lacks:
+                fail("%s: message %r %s %r" % (rule, en, "has" if lacks else "lacks", text))
     for rule in exp.get("superseded", []):
         if not findings.get(rule, {}).get("superseded"):
             fail("%s should be superseded" % rule)

@@ -581,43 +581,62 @@ int ecert_register_reserve(struct ecert_register *reg, const struct ecert_regist
 	return rc;
 }
 
-static int commit_locked(struct ecert_register *reg, const char *number, const char *doc_hash,
-                         const char *issued_at, struct ecert_error *err)
+/* The row of a number that must be in the register (ECERT_ERR_INVALID if not). */
+static int existing(struct ecert_register *reg, const char *number,
+                    struct ecert_register_entry *e, struct ecert_error *err)
 {
-	struct ecert_register_entry e;
-	sqlite3_stmt *st = NULL;
 	int rc, found = 0;
 
-	rc = select_number(reg, number, &e, &found, err);
+	rc = select_number(reg, number, e, &found, err);
+	if (rc == ECERT_OK && !found)
+		rc = fail_at(err, number, ECERT_ERR_INVALID,
+		             "no such certificate number in the register");
+	return rc;
+}
+
+/* Run an UPDATE whose parameters ?1..?3 are the texts a, b, c, which must change exactly
+ * one row; `what` names the operation in the error. */
+static int update_one(struct ecert_register *reg, const char *sql, const char *a, const char *b,
+                      const char *c, const char *what, struct ecert_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	rc = prepare(reg, sql, &st, err);
 	if (rc != ECERT_OK)
 		return rc;
-	if (!found)
-		return fail_at(err, number, ECERT_ERR_INVALID,
-		               "no such certificate number in the register");
-	if (e.state == ECERT_REGISTER_ISSUED) {
-		if (strcmp(e.doc_hash, doc_hash) == 0)
-			return ECERT_OK;
-		return fail_at(err, number, ECERT_ERR_EXISTS,
-		               "already issued with another document (hash %s)", e.doc_hash);
-	}
-	rc = prepare(reg,
-	             "UPDATE certificates SET doc_hash = ?2, issued_at = ?3, file_state = 'issued' "
-	             "WHERE number = ?1 AND file_state = 'reserved'",
-	             &st, err);
-	if (rc != ECERT_OK)
-		return rc;
-	if ((rc = bind_text(reg, st, 1, number, err)) != ECERT_OK ||
-	    (rc = bind_text(reg, st, 2, doc_hash, err)) != ECERT_OK ||
-	    (rc = bind_text(reg, st, 3, issued_at, err)) != ECERT_OK)
+	if ((rc = bind_text(reg, st, 1, a, err)) != ECERT_OK ||
+	    (rc = bind_text(reg, st, 2, b, err)) != ECERT_OK ||
+	    (rc = bind_text(reg, st, 3, c, err)) != ECERT_OK)
 		goto out;
 	if (sqlite3_step(st) != SQLITE_DONE || sqlite3_changes(reg->db) != 1) {
-		rc = db_fail(reg, err, "committing an issued certificate");
+		rc = db_fail(reg, err, what);
 		goto out;
 	}
 	rc = ECERT_OK;
 out:
 	sqlite3_finalize(st);
 	return rc;
+}
+
+static int commit_locked(struct ecert_register *reg, const char *number, const char *doc_hash,
+                         const char *issued_at, struct ecert_error *err)
+{
+	struct ecert_register_entry e;
+	int rc = existing(reg, number, &e, err);
+
+	if (rc != ECERT_OK)
+		return rc;
+	if (e.state == ECERT_REGISTER_ISSUED) {
+		if (strcmp(e.doc_hash, doc_hash) == 0)
+			return ECERT_OK;
+		return fail_at(err, number, ECERT_ERR_EXISTS,
+		               "already issued with another document (hash %s)", e.doc_hash);
+	}
+	return update_one(reg,
+	                  "UPDATE certificates SET doc_hash = ?2, issued_at = ?3, "
+	                  "file_state = 'issued' WHERE number = ?1 AND file_state = 'reserved'",
+	                  number, doc_hash, issued_at, "committing an issued certificate", err);
 }
 
 int ecert_register_commit(struct ecert_register *reg, const char *number, const char *doc_hash,
@@ -650,36 +669,17 @@ static int revoke_locked(struct ecert_register *reg, const char *number, const c
                          const char *revoked_at, struct ecert_error *err)
 {
 	struct ecert_register_entry e;
-	sqlite3_stmt *st = NULL;
-	int rc, found = 0;
+	int rc = existing(reg, number, &e, err);
 
-	rc = select_number(reg, number, &e, &found, err);
 	if (rc != ECERT_OK)
 		return rc;
-	if (!found)
-		return fail_at(err, number, ECERT_ERR_INVALID,
-		               "no such certificate number in the register");
 	if (e.revoked)
 		return fail_at(err, number, ECERT_ERR_REVOKED, "already revoked at %s (%s)",
 		               e.revoked_at, e.revoke_reason);
-	rc = prepare(reg,
-	             "UPDATE certificates SET revoked_at = ?2, revoke_reason = ?3 "
-	             "WHERE number = ?1 AND revoked_at IS NULL",
-	             &st, err);
-	if (rc != ECERT_OK)
-		return rc;
-	if ((rc = bind_text(reg, st, 1, number, err)) != ECERT_OK ||
-	    (rc = bind_text(reg, st, 2, revoked_at, err)) != ECERT_OK ||
-	    (rc = bind_text(reg, st, 3, reason, err)) != ECERT_OK)
-		goto out;
-	if (sqlite3_step(st) != SQLITE_DONE || sqlite3_changes(reg->db) != 1) {
-		rc = db_fail(reg, err, "revoking");
-		goto out;
-	}
-	rc = ECERT_OK;
-out:
-	sqlite3_finalize(st);
-	return rc;
+	return update_one(reg,
+	                  "UPDATE certificates SET revoked_at = ?2, revoke_reason = ?3 "
+	                  "WHERE number = ?1 AND revoked_at IS NULL",
+	                  number, revoked_at, reason, "revoking", err);
 }
 
 int ecert_register_revoke(struct ecert_register *reg, const char *number, const char *reason,
