@@ -96,11 +96,16 @@ struct issuer_signer_args {
 	const char *passphrase_file; /* NULL: ECERT_PASSPHRASE */
 	const char *trust_path;
 	const char *root_path; /* NULL: the list's root proof is not checked */
+	/* 1: the key signs its status list, not certificates. A retired key, or one past its
+	 * validUntil, still publishes the status of what it signed (verifiers take such a
+	 * list; DESIGN §4); only a compromised key is refused. */
+	int status_list;
 };
 
 /* Load the trust list (verified with the root key when root_path is given, else checked
  * with ecert_trustlist_load_local), then the private key; find the key's entry by kid and
- * check that it is this key, of the entry's cryptosuite, active and valid at `now`.
+ * check that it is this key, of the entry's cryptosuite, active and valid at `now` (for
+ * a->status_list: not compromised at `now`).
  * Errors: those of the loaders; ECERT_ERR_TRUST (not listed, another key under the kid,
  * another suite); ECERT_ERR_SCOPE (retired, compromised, not yet or no longer valid). */
 int issuer_signer_open(const struct issuer_signer_args *a, int64_t now, struct issuer_signer *s,

@@ -44,7 +44,7 @@ static int same_public(const EVP_PKEY *a, const EVP_PKEY *b)
 
 /* Is the entry usable for signing at `now`? (what a verifier will check of proof.created) */
 static int usable_now(const struct ecert_trust_entry *e, const char *kid, int64_t now,
-                      struct ecert_error *err)
+                      int status_list, struct ecert_error *err)
 {
 	char t[TIME_SIZE];
 	int64_t since = 0, until = 0;
@@ -57,6 +57,10 @@ static int usable_now(const struct ecert_trust_entry *e, const char *kid, int64_
 		                  "the trust list marks this key compromised since %s: it must not "
 		                  "sign anything",
 		                  t);
+	}
+	if (status_list) {
+		ecert_error_clear(err);
+		return ECERT_OK;
 	}
 	if (st == ECERT_KEY_RETIRED && now > since) {
 		ecert_time_format(since, 0, t);
@@ -121,7 +125,7 @@ int issuer_signer_open(const struct issuer_signer_args *a, int64_t now, struct i
 		                s->suite ? s->suite : "?", suite ? suite : "?");
 		goto fail;
 	}
-	rc = usable_now(s->entry, s->kid, now, err);
+	rc = usable_now(s->entry, s->kid, now, a->status_list, err);
 	if (rc != ECERT_OK)
 		goto fail;
 	s->issuer_id = ecert_trust_entry_issuer_id(s->entry);

@@ -98,8 +98,9 @@ static const char help_en[] =
     "\n"
     "Exit status:\n"
     "  0  written\n"
-    "  1  the key refused (wrong passphrase, not in the trust list, retired or\n"
-    "     compromised), signing or writing failed\n"
+    "  1  the key refused (wrong passphrase, not in the trust list, compromised),\n"
+    "     signing or writing failed. A retired key still publishes the status of the\n"
+    "     certificates it signed.\n"
     "  2  usage error, or the register, trust list or key file cannot be read\n";
 
 struct revoked_walk {
@@ -183,6 +184,7 @@ int issuer_cmd_status_list(int argc, char **argv)
 	int c, status = ISSUER_EXIT_FAIL;
 
 	memset(&args, 0, sizeof(args));
+	args.status_list = 1;
 	memset(&s, 0, sizeof(s));
 	ecert_error_clear(&err);
 	while ((c = issuer_next_opt(cmd, argc, argv, opts)) != -1) {

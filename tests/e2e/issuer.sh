@@ -436,6 +436,11 @@ run 1 "key not in the trust list" -- "$ISSUER" issue --key stranger.key --trust 
 has err "not in this trust list" "unlisted key message"
 run 1 "status-list with a compromised key" -- "$ISSUER" status-list --key lost.key \
 	--trust trust.json "${P[@]}" --out bad-status.json
+# a retired key no longer signs certificates, but still publishes the status of those it
+# signed (the default register has none of its kid: an empty list, signed by that key)
+run 0 "status-list with a retired key" -- "$ISSUER" status-list --key old.key \
+	--trust trust.json "${P[@]}" --out old-status.json
+[ "$("$TOOL" statusbit old-status.json 0 old.pub)" = 0 ] || fail "the retired key's list"
 run 1 "wrong passphrase" -- "$ISSUER" issue --key org.key --trust trust.json \
 	--passphrase-file wrong-pass.txt --in "$DATA/skill.csv" --out bad-pass
 has err "口令" "wrong passphrase message"
