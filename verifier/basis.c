@@ -129,6 +129,14 @@ int vpathway_json(const struct vpathway *pw, cJSON *root)
 	return 0;
 }
 
+const char *vpathway_failure(const struct vpathway *pw, int lang)
+{
+	if (!pw->present || !pw->r.checked || pw->r.ok)
+		return NULL;
+	return lang == VLANG_EN ? "the career pathway it names does not hold"
+				: "所依据的贯通路径不成立";
+}
+
 void vpathway_text(FILE *f, const struct vpathway *pw, int lang)
 {
 	int en = lang == VLANG_EN;

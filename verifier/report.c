@@ -104,7 +104,8 @@ static void fields(FILE *f, const struct ecert_verify_result *res, int lang)
 	field(f, en ? "Valid until:      " : "有效期至：", ecert_json_str(doc, "validUntil"));
 }
 
-void report_verify_text(FILE *f, const struct ecert_verify_result *res, int lang)
+void report_verify_text(FILE *f, const struct ecert_verify_result *res, const char *why,
+			int lang)
 {
 	int en = lang == VLANG_EN, i, first_failed = -1;
 
@@ -117,6 +118,8 @@ void report_verify_text(FILE *f, const struct ecert_verify_result *res, int lang
 		fprintf(f, en ? "Result: INVALID (%s: %s)\n" : "核验结果：无效（%s：%s）\n",
 			report_check_label(first_failed, lang),
 			report_error_words(res->checks[first_failed].code, lang));
+	else if (why)
+		fprintf(f, en ? "Result: INVALID (%s)\n" : "核验结果：无效（%s）\n", why);
 	else
 		fprintf(f, en ? "Result: INVALID\n" : "核验结果：无效\n");
 	fields(f, res, lang);

@@ -90,11 +90,15 @@ void vpathway_free(struct vpathway *pw);
 int vpathway_json(const struct vpathway *pw, cJSON *root);
 /* The pathway lines of the text report. */
 void vpathway_text(FILE *f, const struct vpathway *pw, int lang);
+/* Why the certificate is invalid when only its pathway failed (for the result line), or
+ * NULL when the pathway was not judged or holds. */
+const char *vpathway_failure(const struct vpathway *pw, int lang);
 /* Whether the bytes are a PNG or JPEG image (a photo of a QR code). */
 int verify_is_image(const unsigned char *p, size_t n);
 
 /* Write one verification result for a counter clerk (zh or en). */
-void report_verify_text(FILE *f, const struct ecert_verify_result *res, int lang);
+void report_verify_text(FILE *f, const struct ecert_verify_result *res, const char *why,
+			int lang);
 /* Short zh/en names of the checks ("签名" / "signature") and of an error code. */
 const char *report_check_label(int check, int lang);
 const char *report_error_words(int code, int lang);

@@ -111,7 +111,7 @@ static int print_result(const struct ecert_verify_result *res, const struct vpat
 	} else {
 		if (many)
 			printf("== %s ==\n", name);
-		report_verify_text(stdout, res, c->lang);
+		report_verify_text(stdout, res, vpathway_failure(pw, c->lang), c->lang);
 		vpathway_text(stdout, pw, c->lang);
 		if (many)
 			putchar('\n');

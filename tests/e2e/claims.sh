@@ -299,6 +299,7 @@ refuse "--basis with two records" "pathway" -- --in two.ndjson --basis "$WORKED"
 run 1 "verify --basis with another certificate" -- "${VERIFY[@]}" --basis "$SECOND" \
 	pw/JL-T-PW-001.json
 has out "\[失败\] 贯通路径" "another basis: the pathway fails"
+has out "核验结果：无效（所依据的贯通路径不成立）" "another basis: the result line says why"
 run 1 "verify --basis with the tampered basis" -- "${VERIFY[@]}" --json --basis tampered.json \
 	pw/JL-T-PW-001.json
 has out '"ok":[[:space:]]*false' "tampered basis: the pathway fails"
@@ -333,6 +334,7 @@ run 1 "verify with a revoked basis" -- "${VERIFY[@]}" --lang en --basis "$SECOND
 	pw/JL-T-PW-008.json
 has out "\[FAIL\] pathway" "revoked basis: the pathway fails"
 has out "revoked" "revoked basis: says revoked"
+has out "Result: INVALID (the career pathway it names does not hold)" "revoked basis: the result line says why"
 
 if [ "$failures" -ne 0 ]; then
 	echo "$failures failure(s)" >&2
