@@ -24,11 +24,20 @@ _Static_assert(ECERT_REGISTER_INDEX_MAX == (int64_t)ECERT_STATUSLIST_MAX_BITS,
 /* 'ECRT': marks the file as an ecert register (PRAGMA application_id). */
 #define REGISTER_APP_ID 0x45435254
 
+#define STMT_CACHE 16
+
 struct ecert_register {
 	sqlite3 *db;
 	pthread_mutex_t lock; /* recursive: a batch holds it across calls of its thread */
 	int batch;            /* inside ecert_register_batch_begin/_end */
 	char *path;
+	/* Prepared statements kept for reuse, keyed by the address of their SQL text (each
+	 * query is a string literal at one call site): preparing costs more than running the
+	 * small queries of a batch. Used under `lock` only. */
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} stmts[STMT_CACHE];
 };
 
 #define ROW_COLUMNS                                                                                \
@@ -87,14 +96,49 @@ static int exec(struct ecert_register *reg, const char *sql, const char *what,
 	return ECERT_OK;
 }
 
+/* The statement for `sql`, ready to bind: the cached one when it is not in use (a
+ * callback of a walk may query again), else a new one, cached if there is room. Give it
+ * back with release(). */
 static int prepare(struct ecert_register *reg, const char *sql, sqlite3_stmt **st,
                    struct ecert_error *err)
 {
-	if (sqlite3_prepare_v2(reg->db, sql, -1, st, NULL) != SQLITE_OK) {
+	int i, free_slot = -1;
+
+	for (i = 0; i < STMT_CACHE; i++) {
+		if (reg->stmts[i].sql == sql && !sqlite3_stmt_busy(reg->stmts[i].st)) {
+			*st = reg->stmts[i].st;
+			return ECERT_OK;
+		}
+		if (!reg->stmts[i].sql && free_slot < 0)
+			free_slot = i;
+	}
+	if (sqlite3_prepare_v3(reg->db, sql, -1, free_slot >= 0 ? SQLITE_PREPARE_PERSISTENT : 0,
+	                       st, NULL) != SQLITE_OK) {
 		*st = NULL;
 		return db_fail(reg, err, "preparing a query");
 	}
+	if (free_slot >= 0) {
+		reg->stmts[free_slot].sql = sql;
+		reg->stmts[free_slot].st = *st;
+	}
 	return ECERT_OK;
+}
+
+/* Done with a statement from prepare(): a cached one is reset for its next use. */
+static void release(struct ecert_register *reg, sqlite3_stmt *st)
+{
+	int i;
+
+	if (!st)
+		return;
+	for (i = 0; i < STMT_CACHE; i++) {
+		if (reg->stmts[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return;
+		}
+	}
+	release(reg, st);
 }
 
 static int bind_text(struct ecert_register *reg, sqlite3_stmt *st, int i, const char *s,
@@ -126,7 +170,7 @@ static int query_int(struct ecert_register *reg, const char *sql, const char *pa
 	*out = sqlite3_column_int64(st, 0);
 	rc = ECERT_OK;
 out:
-	sqlite3_finalize(st);
+	release(reg, st);
 	return rc;
 }
 
@@ -293,7 +337,7 @@ static int select_number(struct ecert_register *reg, const char *number,
 		rc = db_fail(reg, err, "reading the register");
 	}
 out:
-	sqlite3_finalize(st);
+	release(reg, st);
 	return rc;
 }
 
@@ -402,7 +446,7 @@ int ecert_register_open(const char *path, int flags, struct ecert_register **out
 		                mode ? (const char *)mode : "nothing");
 		goto out;
 	}
-	sqlite3_finalize(st);
+	release(reg, st);
 	st = NULL;
 	if ((rc = exec(reg, "PRAGMA synchronous = FULL", "opening the register", err)) != ECERT_OK)
 		goto out;
@@ -412,7 +456,7 @@ int ecert_register_open(const char *path, int flags, struct ecert_register **out
 	reg = NULL;
 	rc = ECERT_OK;
 out:
-	sqlite3_finalize(st);
+	release(reg, st);
 	ecert_register_close(reg);
 	return rc;
 }
@@ -421,6 +465,8 @@ void ecert_register_close(struct ecert_register *reg)
 {
 	if (!reg)
 		return;
+	for (int i = 0; i < STMT_CACHE; i++)
+		sqlite3_finalize(reg->stmts[i].st);
 	sqlite3_close(reg->db);
 	pthread_mutex_destroy(&reg->lock);
 	ecert_free(reg->path);
@@ -553,7 +599,7 @@ static int reserve_locked(struct ecert_register *reg, const struct ecert_registe
 	*outcome = ECERT_REGISTER_NEW;
 	rc = ECERT_OK;
 out:
-	sqlite3_finalize(st);
+	release(reg, st);
 	return rc;
 }
 
@@ -615,7 +661,7 @@ static int update_one(struct ecert_register *reg, const char *sql, const char *a
 	}
 	rc = ECERT_OK;
 out:
-	sqlite3_finalize(st);
+	release(reg, st);
 	return rc;
 }
 
@@ -803,7 +849,7 @@ int ecert_register_foreach_revoked(struct ecert_register *reg, const char *kid,
 	}
 	rc = step == SQLITE_DONE ? ECERT_OK : db_fail(reg, err, "reading revocations");
 out:
-	sqlite3_finalize(st);
+	release(reg, st);
 	pthread_mutex_unlock(&reg->lock);
 	return rc;
 }
@@ -837,7 +883,7 @@ int ecert_register_foreach(struct ecert_register *reg, const char *kid,
 	}
 	rc = step == SQLITE_DONE ? ECERT_OK : db_fail(reg, err, "reading the register");
 out:
-	sqlite3_finalize(st);
+	release(reg, st);
 	pthread_mutex_unlock(&reg->lock);
 	return rc;
 }
@@ -904,7 +950,7 @@ int ecert_register_check(struct ecert_register *reg, struct ecert_error *err)
 	}
 	rc = ECERT_OK;
 out:
-	sqlite3_finalize(st);
+	release(reg, st);
 	pthread_mutex_unlock(&reg->lock);
 	return rc;
 }
