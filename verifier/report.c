@@ -138,6 +138,8 @@ void report_verify_text(FILE *f, const struct ecert_verify_result *res, const ch
 			 res->checks[ECERT_CHECK_VALIDITY].state == ECERT_CHECK_PASSED)
 			fprintf(f, en ? ": revocation NOT checked (no status list given)"
 				      : "：未核验是否吊销（未提供状态列表）");
+		else if (!en && c->detail_zh[0])
+			fprintf(f, "：%s", c->detail_zh);
 		else if (c->detail[0])
 			fprintf(f, en ? ": %s" : "：%s", c->detail);
 		fputc('\n', f);

@@ -197,6 +197,7 @@ static int failed(struct ecert_verify_result *res, enum ecert_check_id id,
 
 	c->state = ECERT_CHECK_FAILED;
 	c->code = e->code ? e->code : ECERT_ERR_INVALID;
+	c->detail_zh[0] = '\0';
 	if (e->where[0])
 		snprintf(c->detail, sizeof(c->detail), "%s: %s", e->where,
 			 e->msg[0] ? e->msg : ecert_strerror(c->code));
@@ -215,6 +216,24 @@ static void note(struct ecert_verify_result *res, enum ecert_check_id id, const 
 	va_start(ap, fmt);
 	vsnprintf(res->checks[id].detail, sizeof(res->checks[id].detail), fmt, ap);
 	va_end(ap);
+}
+
+/* The Chinese twin of the last pass() or note() of a check, for counter staff (a failure
+ * has none: its code says in words what went wrong). */
+static void zh(struct ecert_verify_result *res, enum ecert_check_id id, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void zh(struct ecert_verify_result *res, enum ecert_check_id id, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(res->checks[id].detail_zh, sizeof(res->checks[id].detail_zh), fmt, ap);
+	va_end(ap);
+}
+
+static const char *kind_zh(const char *kind)
+{
+	return kind && strcmp(kind, "skill") == 0 ? "职业技能等级" : "职称";
 }
 
 static void result_init(struct ecert_verify_result *res)
@@ -290,6 +309,7 @@ static int run_checks(const struct ecert_verifier *v, const struct ecert_verify_
 	res->kind = kind;
 	pass(res, ECERT_CHECK_SCHEMA, "%s certificate, all required fields present",
 	     res->kind);
+	zh(res, ECERT_CHECK_SCHEMA, "%s证书，必填项齐全", kind_zh(res->kind));
 
 	proof = ecert_json_obj(doc, "proof");
 	subject = ecert_json_obj(doc, "credentialSubject");
@@ -304,6 +324,7 @@ static int run_checks(const struct ecert_verifier *v, const struct ecert_verify_
 	entry = kid ? ecert_trustlist_find(v->tl, kid) : NULL;
 	if (!entry) {
 		note(res, ECERT_CHECK_SIGNATURE, "not checked: no key for kid %s", kid ? kid : "(none)");
+		zh(res, ECERT_CHECK_SIGNATURE, "信任列表中没有密钥 %s", kid ? kid : "（无）");
 		ecert_fail(&e, ECERT_ERR_TRUST, "key %s is not in the trust list (version %ld)",
 			   kid ? kid : "(none)", ecert_trustlist_version(v->tl));
 		ecert_error_where(&e, "proof.verificationMethod");
@@ -311,6 +332,7 @@ static int run_checks(const struct ecert_verifier *v, const struct ecert_verify_
 	}
 	if (!suite || strcmp(suite, ecert_trust_entry_cryptosuite(entry)) != 0) {
 		note(res, ECERT_CHECK_SIGNATURE, "not checked: cryptosuite mismatch");
+		zh(res, ECERT_CHECK_SIGNATURE, "签名算法与信任列表登记的不符");
 		ecert_fail(&e, ECERT_ERR_TRUST,
 			   "proof uses %s but key %s is listed for %s (algorithm substitution)",
 			   suite ? suite : "(none)", kid, ecert_trust_entry_cryptosuite(entry));
@@ -320,6 +342,7 @@ static int run_checks(const struct ecert_verifier *v, const struct ecert_verify_
 	if (ecert_proof_verify(doc, ecert_trust_entry_key(entry), &e) != ECERT_OK)
 		return failed(res, ECERT_CHECK_SIGNATURE, &e);
 	pass(res, ECERT_CHECK_SIGNATURE, "%s signature by key %s verifies", suite, kid);
+	zh(res, ECERT_CHECK_SIGNATURE, "密钥 %s 的 %s 签名验证通过", kid, suite);
 
 	/* trust and scope */
 	if (ecert_time_parse(created_s, &created, &e) != ECERT_OK) {
@@ -332,14 +355,20 @@ static int run_checks(const struct ecert_verifier *v, const struct ecert_verify_
 	if (rc == ECERT_ERR_SCOPE) {
 		pass(res, ECERT_CHECK_TRUST, "key %s of %s is in the trust list (version %ld)", kid,
 		     ecert_trust_entry_issuer_name(entry), ecert_trustlist_version(v->tl));
+		zh(res, ECERT_CHECK_TRUST, "%s 的密钥 %s 在信任列表中（第 %ld 版）",
+		   ecert_trust_entry_issuer_name(entry), kid, ecert_trustlist_version(v->tl));
 		return failed(res, ECERT_CHECK_SCOPE, &e);
 	}
 	if (rc != ECERT_OK)
 		return failed(res, ECERT_CHECK_TRUST, &e);
 	pass(res, ECERT_CHECK_TRUST, "key %s of %s is in the trust list (version %ld)", kid,
 	     ecert_trust_entry_issuer_name(entry), ecert_trustlist_version(v->tl));
+	zh(res, ECERT_CHECK_TRUST, "%s 的密钥 %s 在信任列表中（第 %ld 版）",
+	   ecert_trust_entry_issuer_name(entry), kid, ecert_trustlist_version(v->tl));
 	pass(res, ECERT_CHECK_SCOPE, "key may sign %s certificates and was valid at %s",
 	     res->kind, created_s);
+	zh(res, ECERT_CHECK_SCOPE, "该密钥有权签发%s证书，签发时（%s）有效", kind_zh(res->kind),
+	   created_s);
 
 	/* validity */
 	s = ecert_json_str(doc, "validFrom");
@@ -366,6 +395,8 @@ static int run_checks(const struct ecert_verifier *v, const struct ecert_verify_
 	}
 	pass(res, ECERT_CHECK_VALIDITY, "valid from %s%s%s", ecert_json_str(doc, "validFrom"),
 	     s ? " until " : "", s ? s : "");
+	zh(res, ECERT_CHECK_VALIDITY, "自 %s 起有效%s%s", ecert_json_str(doc, "validFrom"),
+	   s ? "，至 " : "", s ? s : "");
 
 	/* status */
 	status = ecert_json_obj(doc, "credentialStatus");
@@ -393,6 +424,7 @@ static int run_checks(const struct ecert_verifier *v, const struct ecert_verify_
 		}
 		res->status = ECERT_STATUS_GOOD;
 		pass(res, ECERT_CHECK_STATUS, "not revoked (status list %s)", s);
+		zh(res, ECERT_CHECK_STATUS, "未被吊销（状态列表 %s）", s);
 		break;
 	}
 	if (res->status == ECERT_STATUS_UNCHECKED) {
@@ -405,6 +437,7 @@ static int run_checks(const struct ecert_verifier *v, const struct ecert_verify_
 		}
 		note(res, ECERT_CHECK_STATUS, "revocation not checked: no status list %s was given",
 		     s ? s : "(none named)");
+		zh(res, ECERT_CHECK_STATUS, "未核验是否吊销：没有提供状态列表 %s", s ? s : "");
 	}
 
 	/* holder */
@@ -415,8 +448,10 @@ static int run_checks(const struct ecert_verifier *v, const struct ecert_verify_
 			return failed(res, ECERT_CHECK_HOLDER, &e);
 		}
 		pass(res, ECERT_CHECK_HOLDER, "the ID number given matches the holder");
+		zh(res, ECERT_CHECK_HOLDER, "所给身份证号与持证人相符");
 	} else {
 		note(res, ECERT_CHECK_HOLDER, "not checked: no ID number given");
+		zh(res, ECERT_CHECK_HOLDER, "未提供身份证号");
 	}
 	res->valid = 1;
 	return ECERT_OK;
@@ -435,6 +470,7 @@ int ecert_verify_doc(const struct ecert_verifier *v, const struct ecert_verify_o
 		return failed(res, ECERT_CHECK_DECODE, &e);
 	}
 	pass(res, ECERT_CHECK_DECODE, "certificate JSON given");
+	zh(res, ECERT_CHECK_DECODE, "已给出证书 JSON");
 	rc = run_checks(v, opts, res->certificate, res);
 	return res->valid ? ECERT_OK : rc;
 }
@@ -487,6 +523,11 @@ int ecert_verify(const struct ecert_verifier *v, const struct ecert_verify_opts 
 			how = "QR text";
 	}
 	pass(res, ECERT_CHECK_DECODE, "%s decoded (%zu bytes of JSON)", how, len);
+	zh(res, ECERT_CHECK_DECODE, "%s已解码（JSON %zu 字节）",
+	   strcmp(how, "QR text") == 0		 ? "二维码文本"
+	   : strcmp(how, "certificate JSON") == 0 ? "证书 JSON "
+						  : "图片中的二维码",
+	   len);
 	rc = ecert_json_parse((const char *)p, len, &lim, &doc, &e);
 	if (rc != ECERT_OK) {
 		rc = failed(res, ECERT_CHECK_SCHEMA, &e);
@@ -534,7 +575,8 @@ cJSON *ecert_verify_result_json(const struct ecert_verify_result *res)
 		} else if (!cJSON_AddBoolToObject(c, "ok", k->state == ECERT_CHECK_PASSED)) {
 			goto fail;
 		}
-		if (!cJSON_AddStringToObject(c, "detail", k->detail))
+		if (!cJSON_AddStringToObject(c, "detail", k->detail) ||
+		    (k->detail_zh[0] && !cJSON_AddStringToObject(c, "detailZh", k->detail_zh)))
 			goto fail;
 		if (k->state == ECERT_CHECK_FAILED &&
 		    !cJSON_AddStringToObject(c, "error", ecert_errname(k->code)))

@@ -92,6 +92,7 @@ done
 for n in T-SM2-1 S000022000001192000001 T-P256-1 S000022000001193000002; do
 	run 0 "$n from file" -- V "certs/$n.json"
 	has out "核验结果：有效" "$n text"
+	has out "签名验证通过" "$n text: the checks' details in Chinese"
 	run 0 "$n from stdin" -- V - <"certs/$n.json"
 	run 0 "$n --json" -- V --json "certs/$n.json"
 	"$PY" - out <<'P' || fail "$n --json shape"
@@ -101,6 +102,8 @@ assert r["valid"] is True
 names = [c["name"] for c in r["checks"]]
 assert names == ["decode","schema","signature","trust","scope","validity","status","holder"], names
 assert r["checks"][6]["ok"] is None and "not checked" in r["checks"][6]["detail"]
+assert "未核验是否吊销" in r["checks"][6]["detailZh"]
+assert all(c["detailZh"] for c in r["checks"][:6]), "a passed check without detailZh"
 assert r["certificate"]["id"].startswith("urn:ecert:")
 P
 	qr=$(zbarimg --raw -q "certs/$n.png") || fail "$n: zbarimg"

@@ -327,7 +327,8 @@
       if (state === 'failed') failedBefore = true;
       if (n === 'status' && state === 'failed' && /revoked/i.test(c.detail || '')) say = t('revoked');
       li.appendChild(el('span', 'check-words', say));
-      if (c.detail) li.appendChild(el('span', 'check-detail', c.detail));
+      const detail = lang === 'zh' && c.detailZh ? c.detailZh : c.detail;
+      if (detail) li.appendChild(el('span', 'check-detail', detail));
       ul.appendChild(li);
     });
     $('checks-heading').hidden = names.length === 0;

@@ -38,7 +38,9 @@ enum ecert_check_state {
 struct ecert_check {
 	int state;  /* enum ecert_check_state */
 	int code;   /* enum ecert_rc of a failure, ECERT_OK otherwise */
-	char detail[ECERT_CHECK_DETAIL_MAX]; /* English detail ("" when passed) */
+	char detail[ECERT_CHECK_DETAIL_MAX];    /* English detail */
+	char detail_zh[ECERT_CHECK_DETAIL_MAX]; /* the same in Chinese, for a pass or a note;
+						   "" for a failure (its code says it) */
 };
 
 enum ecert_input {
