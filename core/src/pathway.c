@@ -23,11 +23,6 @@ static int streq(const char *a, const char *b)
 	return a && b && strcmp(a, b) == 0;
 }
 
-static void copy_utf8(char *dst, size_t cap, const char *s)
-{
-	snprintf(dst, cap, "%.*s", utf8_clip(s, (int)cap - 1), s ? s : "");
-}
-
 /* The Chinese and the English detail, printf-style, cut at a character boundary. */
 __attribute__((format(printf, 2, 3))) static void set_zh(struct ecert_pathway_result *out,
 							  const char *fmt, ...)
@@ -243,9 +238,9 @@ int ecert_pathway_judge(const struct ecert_rules *rules, const struct ecert_path
 		return refuse(out, err, ECERT_ERR_ARG);
 	}
 	if (rule_id)
-		copy_utf8(out->rule, sizeof(out->rule), rule_id);
+		utf8_copy(out->rule, sizeof(out->rule), rule_id);
 	for (size_t i = 0; i < n; i++)
-		copy_utf8(out->basis[i], sizeof(out->basis[i]), cert_id(&basis[i]));
+		utf8_copy(out->basis[i], sizeof(out->basis[i]), cert_id(&basis[i]));
 	out->n_basis = n;
 	memset(&claim, 0, sizeof(claim));
 	ecert_error_clear(&e);
@@ -301,7 +296,7 @@ int ecert_pathway_judge(const struct ecert_rules *rules, const struct ecert_path
 		rc = out->code;
 		goto out;
 	}
-	copy_utf8(out->rule, sizeof(out->rule), rule);
+	utf8_copy(out->rule, sizeof(out->rule), rule);
 	f = find_rule(res, rule);
 	bad = first_with(res, ECERT_RULES_FAIL);
 	if (!f || f->superseded || f->ok != ECERT_RULES_OK || bad) {
@@ -464,12 +459,12 @@ int ecert_pathway_describe(const cJSON *cert, struct ecert_pathway_result *out,
 	out->code = ECERT_OK;
 	if (!pw || !str(pw, "rule"))
 		return ecert_fail(err, ECERT_ERR_SCHEMA, "the certificate names no pathway");
-	copy_utf8(out->rule, sizeof(out->rule), str(pw, "rule"));
+	utf8_copy(out->rule, sizeof(out->rule), str(pw, "rule"));
 	cJSON_ArrayForEach(entry, ecert_json_arr(pw, "basis"))
 	{
 		if (out->n_basis == ECERT_PATHWAY_BASIS_MAX)
 			break;
-		copy_utf8(out->basis[out->n_basis], sizeof(out->basis[0]), str(entry, "id"));
+		utf8_copy(out->basis[out->n_basis], sizeof(out->basis[0]), str(entry, "id"));
 		len += (size_t)snprintf(ids + len, sizeof(ids) - len, "%s%s", len ? ", " : "",
 					out->basis[out->n_basis]);
 		out->n_basis++;

@@ -148,12 +148,6 @@ static int streq(const char *a, const char *b)
 	return a && b && strcmp(a, b) == 0;
 }
 
-/* Copy at most cap-1 bytes of s into dst without splitting a UTF-8 sequence. */
-static void copy_utf8(char *dst, size_t cap, const char *s)
-{
-	snprintf(dst, cap, "%.*s", utf8_clip(s, (int)cap - 1), s);
-}
-
 static int json_is_int(const cJSON *v, int lo, int hi)
 {
 	double d;
@@ -307,8 +301,8 @@ static void vset2(struct vars *v, const char *name, const char *zh, const char *
 
 	if (i == VARS_MAX)
 		return;
-	copy_utf8(v->zh[i], VAL_MAX, zh ? zh : "");
-	copy_utf8(v->en[i], VAL_MAX, en ? en : "");
+	utf8_copy(v->zh[i], VAL_MAX, zh ? zh : "");
+	utf8_copy(v->en[i], VAL_MAX, en ? en : "");
 }
 
 static void vset(struct vars *v, const char *name, const char *val)
@@ -1066,14 +1060,14 @@ static void read_evidence(const struct ecert_rules *r, const struct ecert_rules_
 			in->bad_field = streq(scratch.where, "levelName") ? "levelName" : "level";
 			in->bad_value =
 			    streq(in->bad_field, "level") ? e->skill_level : e->level_name;
-			copy_utf8(in->display, sizeof(in->display),
+			utf8_copy(in->display, sizeof(in->display),
 			          e->skill_level ? e->skill_level : "?");
 		} else {
 			if (strcmp(sl.level, sl.level_name) != 0)
 				snprintf(in->display, sizeof(in->display), "%s（%s）",
 				         sl.level_name, sl.level);
 			else
-				copy_utf8(in->display, sizeof(in->display), sl.level_name);
+				utf8_copy(in->display, sizeof(in->display), sl.level_name);
 			if (!e->occupation_code || !e->occupation) {
 				in->bad_field =
 				    e->occupation_code ? "occupation" : "occupationCode";
@@ -1094,7 +1088,7 @@ static void read_evidence(const struct ecert_rules *r, const struct ecert_rules_
 			snprintf(in->display, sizeof(in->display), "%s（%s）", e->title_name,
 			         e->title_level);
 		else
-			copy_utf8(in->display, sizeof(in->display),
+			utf8_copy(in->display, sizeof(in->display),
 			          e->title_level ? e->title_level : "?");
 	}
 	if (!in->bad_field && (!date || ecert_date_parse(date, &in->date, &scratch) != ECERT_OK)) {
@@ -1892,7 +1886,7 @@ int ecert_rules_evaluate(const struct ecert_rules *rules, const struct ecert_rul
 	} else {
 		want = ECERT_RULES_EVIDENCE_TITLE;
 	}
-	copy_utf8(c.target, sizeof(c.target), claim->target_level);
+	utf8_copy(c.target, sizeof(c.target), claim->target_level);
 	if (want == ECERT_RULES_EVIDENCE_TITLE) {
 		struct ecert_skill_level sl;
 
@@ -1901,7 +1895,7 @@ int ecert_rules_evaluate(const struct ecert_rules *rules, const struct ecert_rul
 		if (c.target_ord >= 0 && strcmp(sl.level, sl.level_name) != 0)
 			snprintf(c.target, sizeof(c.target), "%s（%s）", sl.level_name, sl.level);
 		else if (c.target_ord >= 0)
-			copy_utf8(c.target, sizeof(c.target), sl.level_name);
+			utf8_copy(c.target, sizeof(c.target), sl.level_name);
 	}
 	if (c.target_ord < 0) {
 		ecert_error_where(err, "target.level");

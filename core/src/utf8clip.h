@@ -22,6 +22,16 @@ static inline int utf8_clip(const char *s, int max)
 	return n;
 }
 
+/* Copy at most cap-1 bytes of s (NULL: nothing) into dst without splitting a UTF-8
+ * character. */
+static inline void utf8_copy(char *dst, size_t cap, const char *s)
+{
+	int n = utf8_clip(s, (int)cap - 1);
+
+	memcpy(dst, s ? s : "", (size_t)n);
+	dst[n] = '\0';
+}
+
 /* Drop an incomplete UTF-8 sequence at the end of buf (left by a truncating snprintf). */
 static inline void utf8_trim_tail(char *buf)
 {
