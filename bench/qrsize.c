@@ -6,7 +6,7 @@
  *   For each: JCS bytes, zlib bytes, QR text characters and QR version (alphanumeric,
  *   ECC M) without and with the dictionary, as a Markdown table.
  *   -o DIR also writes the payload (with dictionary) as DIR/<name>.txt, DIR/<name>.png and
- *   DIR/<name>.svg, to check by hand, e.g. `zbarimg --raw -q DIR/<name>.png`. */
+ *   DIR/<name>.svg, to check by hand, e.g. `zbarimg --raw -q -Sdisable -Sqrcode.enable DIR/<name>.png`. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>

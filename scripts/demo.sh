@@ -54,7 +54,7 @@ ls certs
 
 step "4. 核验 verify: from the file, from the QR text a scanner reads, from the QR image"
 show ecert-verifier verify --root root.pub --trust trust.json certs/JL-T-2024-000001.json
-QR=$(zbarimg --raw -q certs/S000022000001192000001.png)
+QR=$(zbarimg --raw -q -Sdisable -Sqrcode.enable certs/S000022000001192000001.png)
 echo "QR text read by zbarimg: ${QR:0:60}… (${#QR} characters)"
 show ecert-verifier verify --root root.pub --trust trust.json --lang en --qr-text "$QR"
 show ecert-verifier verify --root root.pub --trust trust.json --holder-id 220104199007152342 \

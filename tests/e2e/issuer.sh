@@ -83,7 +83,7 @@ qr_check() {
 	local dir=$1 pub=$2 png n
 	for png in "$dir"/*.png; do
 		n=${png%.png}
-		zbarimg --raw -q "$png" 2>/dev/null >qr.txt || { fail "zbarimg cannot read $png"; continue; }
+		zbarimg --raw -q -Sdisable -Sqrcode.enable "$png" 2>/dev/null >qr.txt || { fail "zbarimg cannot read $png"; continue; }
 		head -c 4 qr.txt | grep -q '^EC1:' || fail "$png: QR text does not start with EC1:"
 		"$TOOL" qrdecode <qr.txt >qr.json || { fail "$png: QR text does not decode"; continue; }
 		cmp -s qr.json "$n.json" || fail "$png: the QR code does not carry $n.json"
