@@ -88,6 +88,7 @@ struct batch {
 	int done_closed;
 	int inflight;
 	int abort;
+	struct ecert_error last_run_error; /* the last run-level error reported */
 	unsigned long expected;
 	struct issue_summary *sum;
 	double t0, last_draw;
@@ -160,9 +161,15 @@ static void item_fail(struct batch *b, struct item *it, const struct ecert_error
 static void run_fail(struct batch *b, const char *where, const struct ecert_error *err)
 {
 	pthread_mutex_lock(&b->lock);
-	if (b->o->progress)
-		fputc('\n', stderr);
-	issuer_report(where, err);
+	/* Both workers may run into the same wall (a full disk, a broken register): say it
+	 * once. */
+	if (!b->abort || strcmp(b->last_run_error.msg, err->msg) != 0 ||
+	    strcmp(b->last_run_error.where, err->where) != 0) {
+		if (b->o->progress)
+			fputc('\n', stderr);
+		issuer_report(where, err);
+		b->last_run_error = *err;
+	}
 	b->abort = 1;
 	pthread_mutex_unlock(&b->lock);
 }

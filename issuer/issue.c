@@ -578,18 +578,20 @@ static int parse_int(const char *s, long lo, long hi, long *out)
 	return 0;
 }
 
-static void summary(const struct issue_summary *sum, double elapsed)
+/* The last line of a run; `failed`: the run did not complete (some certificate could not
+ * be issued, or the batch stopped, e.g. the register could not be written). */
+static void summary(const struct issue_summary *sum, int failed, double elapsed)
 {
 	double rate = elapsed > 0 ? (double)sum->issued / elapsed : 0;
 
 	if (issuer_english)
 		printf("issued %lu, already issued %lu, skipped %lu%s, elapsed %.1f s, "
 		       "%.1f certificates/s\n",
-		       sum->issued, sum->already, sum->skipped, sum->failed ? ", FAILED" : "",
+		       sum->issued, sum->already, sum->skipped, failed ? ", FAILED" : "",
 		       elapsed, rate);
 	else
 		printf("签发 %lu 张，早已签发 %lu 张，跳过 %lu 条%s，用时 %.1f 秒，%.1f 张/秒\n",
-		       sum->issued, sum->already, sum->skipped, sum->failed ? "，有失败" : "",
+		       sum->issued, sum->already, sum->skipped, failed ? "，有失败" : "",
 		       elapsed, rate);
 	fflush(stdout);
 }
@@ -814,7 +816,7 @@ int issuer_cmd_issue(int argc, char **argv)
 	/* pass 2 */
 	status = issue_batch_run(&o, &s, sc, p.valid, &sum);
 	elapsed = mono_now() - start;
-	summary(&sum, elapsed);
+	summary(&sum, status != ISSUER_EXIT_OK || sum.failed, elapsed);
 out:
 	issue_scratch_close(sc);
 	issue_basis_close(&basis);
