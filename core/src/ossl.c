@@ -1,4 +1,7 @@
 /* ecert — internal OpenSSL helpers (see ossl.h). */
+#include <pthread.h>
+#include <stdlib.h>
+
 #include <openssl/err.h>
 
 #include "ecert/proof.h"
@@ -19,6 +22,38 @@ int ecert_ossl_fail(struct ecert_error *err, int code, const char *what)
 	return ecert_fail(err, code, "%s", what);
 }
 
+static EVP_MD *md_sha256, *md_sm3;
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+
+static void md_free(void)
+{
+	EVP_MD_free(md_sha256);
+	EVP_MD_free(md_sm3);
+	md_sha256 = md_sm3 = NULL;
+}
+
+static void md_fetch(void)
+{
+	md_sha256 = EVP_MD_fetch(NULL, "SHA2-256", NULL);
+	md_sm3 = EVP_MD_fetch(NULL, "SM3", NULL);
+	(void)atexit(md_free);
+}
+
+const EVP_MD *ecert_ossl_md(enum ecert_alg alg)
+{
+	(void)pthread_once(&md_once, md_fetch);
+	switch (alg) {
+	case ECERT_ALG_SM2:
+		return md_sm3 ? md_sm3 : EVP_sm3();
+	case ECERT_ALG_ED25519:
+	case ECERT_ALG_P256:
+		return md_sha256 ? md_sha256 : EVP_sha256();
+	case ECERT_ALG_NONE:
+	default:
+		return NULL;
+	}
+}
+
 int ecert_ossl_sm2_init(EVP_MD_CTX *mctx, EVP_PKEY *key, int sign, EVP_PKEY_CTX **pctx,
                         struct ecert_error *err)
 {
@@ -36,8 +71,8 @@ int ecert_ossl_sm2_init(EVP_MD_CTX *mctx, EVP_PKEY *key, int sign, EVP_PKEY_CTX 
 		return ecert_ossl_fail(err, ECERT_ERR_CRYPTO, "cannot set the SM2 ID");
 	}
 	EVP_MD_CTX_set_pkey_ctx(mctx, ctx);
-	ok = sign ? EVP_DigestSignInit(mctx, NULL, EVP_sm3(), NULL, key)
-	          : EVP_DigestVerifyInit(mctx, NULL, EVP_sm3(), NULL, key);
+	ok = sign ? EVP_DigestSignInit(mctx, NULL, ecert_ossl_md(ECERT_ALG_SM2), NULL, key)
+	          : EVP_DigestVerifyInit(mctx, NULL, ecert_ossl_md(ECERT_ALG_SM2), NULL, key);
 	if (ok <= 0) {
 		EVP_MD_CTX_set_pkey_ctx(mctx, NULL);
 		EVP_PKEY_CTX_free(ctx);

@@ -1,6 +1,4 @@
 /* ecert — Data Integrity proofs with the JCS cryptosuites, verify side (DESIGN §3). */
-#include <pthread.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/ecdsa.h>
@@ -50,45 +48,15 @@ enum ecert_alg ecert_suite_alg(const char *suite)
 	return ECERT_ALG_NONE;
 }
 
-/* The digests, fetched once: EVP_sha256() / EVP_sm3() fetch the implementation again on
- * every use, which costs more than hashing a certificate. */
-static EVP_MD *md_sha256, *md_sm3;
-static pthread_once_t md_once = PTHREAD_ONCE_INIT;
-
-static void md_free(void)
-{
-	EVP_MD_free(md_sha256);
-	EVP_MD_free(md_sm3);
-	md_sha256 = md_sm3 = NULL;
-}
-
-static void md_fetch(void)
-{
-	md_sha256 = EVP_MD_fetch(NULL, "SHA2-256", NULL);
-	md_sm3 = EVP_MD_fetch(NULL, "SM3", NULL);
-	(void)atexit(md_free);
-}
-
 int ecert_hash(enum ecert_alg alg, const unsigned char *in, size_t len,
                unsigned char out[ECERT_HASH_MAX], struct ecert_error *err)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
-	const EVP_MD *type;
+	const EVP_MD *type = ecert_ossl_md(alg);
 
-	(void)pthread_once(&md_once, md_fetch);
-	switch (alg) {
-	case ECERT_ALG_SM2:
-		type = md_sm3 ? md_sm3 : EVP_sm3();
-		break;
-	case ECERT_ALG_ED25519:
-	case ECERT_ALG_P256:
-		type = md_sha256 ? md_sha256 : EVP_sha256();
-		break;
-	case ECERT_ALG_NONE:
-	default:
+	if (!type)
 		return ecert_fail(err, ECERT_ERR_SUITE, "no hash for this algorithm");
-	}
 	if (!EVP_Digest(in, len, md, &mdlen, type, NULL) || mdlen != ECERT_HASH_MAX)
 		return ecert_ossl_fail(err, ECERT_ERR_CRYPTO, "digest failed");
 	memcpy(out, md, ECERT_HASH_MAX);

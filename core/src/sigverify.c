@@ -41,7 +41,6 @@ struct cache {
 static pthread_key_t cache_key;
 static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
 static int cache_ok;
-static EVP_MD *sm3_md;
 
 static void slot_clear(struct slot *s)
 {
@@ -70,14 +69,11 @@ static void cache_free_main(void)
 
 	(void)pthread_setspecific(cache_key, NULL);
 	cache_free(c);
-	EVP_MD_free(sm3_md);
-	sm3_md = NULL;
 }
 
 static void cache_init(void)
 {
-	sm3_md = EVP_MD_fetch(NULL, "SM3", NULL);
-	if (!sm3_md || pthread_key_create(&cache_key, cache_free) != 0)
+	if (pthread_key_create(&cache_key, cache_free) != 0)
 		return;
 	(void)atexit(cache_free_main);
 	cache_ok = 1;
@@ -137,7 +133,8 @@ static int sm2_z(EVP_PKEY *key, unsigned char z[ECERT_HASH_MAX])
 	    EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_Y, &y) != 1 ||
 	    BN_bn2binpad(x, p, 32) != 32 || BN_bn2binpad(y, p + 32, 32) != 32)
 		goto out;
-	ok = EVP_Digest(in, sizeof(in), z, &zlen, sm3_md, NULL) == 1 && zlen == ECERT_HASH_MAX;
+	ok = EVP_Digest(in, sizeof(in), z, &zlen, ecert_ossl_md(ECERT_ALG_SM2), NULL) == 1 &&
+	     zlen == ECERT_HASH_MAX;
 out:
 	BN_free(x);
 	BN_free(y);
@@ -269,7 +266,7 @@ int ecert_sig_verify(EVP_PKEY *key, const unsigned char *msg, size_t msglen,
 		ok = EVP_DigestVerify(s->md, sig, siglen, msg, msglen);
 		break;
 	case ECERT_ALG_SM2:
-		if (EVP_DigestInit_ex(s->md, sm3_md, NULL) != 1 ||
+		if (EVP_DigestInit_ex(s->md, ecert_ossl_md(ECERT_ALG_SM2), NULL) != 1 ||
 		    EVP_DigestUpdate(s->md, s->z, ECERT_HASH_MAX) != 1 ||
 		    EVP_DigestUpdate(s->md, msg, msglen) != 1 ||
 		    EVP_DigestFinal_ex(s->md, dgst, &dlen) != 1)

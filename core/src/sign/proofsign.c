@@ -89,7 +89,7 @@ int ecert_sig_sign(EVP_PKEY *key, const unsigned char *msg, size_t msglen, unsig
 			r = ecert_ossl_sm2_init(mctx, sm2, 1, &pctx, err);
 		break;
 	case ECERT_ALG_P256:
-		r = EVP_DigestSignInit(mctx, NULL, EVP_sha256(), NULL, key) > 0
+		r = EVP_DigestSignInit(mctx, NULL, ecert_ossl_md(ECERT_ALG_P256), NULL, key) > 0
 		        ? ECERT_OK
 		        : ecert_ossl_fail(err, ECERT_ERR_KEY, "cannot start ECDSA-SHA256");
 		break;
