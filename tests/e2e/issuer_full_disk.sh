@@ -11,29 +11,10 @@
 # carry the files, and a further run changes nothing. Test keys and people only.
 set -u
 
-: "${ECERT_BIN:?ECERT_BIN must name the directory of the built programs}"
-KEYS="$ECERT_BIN/ecert-keys"
-ISSUER="$ECERT_BIN/ecert-issuer"
-TOOL="${ECERT_TOOLS:-$ECERT_BIN/../tests/tools}/ecert-testtool"
-for p in "$KEYS" "$ISSUER" "$TOOL"; do
-	[ -x "$p" ] || { echo "no $p: skipped"; exit 77; }
-done
-for c in sqlite3 openssl zbarimg; do
-	command -v "$c" >/dev/null || { echo "no $c: skipped"; exit 77; }
-done
 here=$(cd "$(dirname "$0")" && pwd)
-N=${ECERT_FULL_DISK_RECORDS:-200}
-unset ECERT_PASSPHRASE ECERT_LANG
-export ECERT_NOW=2025-07-01T10:00:00+08:00
-
-failures=0
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-
 # shellcheck source=lib/issuer_batch.sh
 . "$here/lib/issuer_batch.sh"
+N=${ECERT_FULL_DISK_RECORDS:-200}
 
 # after_failure RUN-NAME RC: the run that ran out of room failed cleanly, part way
 after_failure() {
