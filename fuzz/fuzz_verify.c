@@ -115,8 +115,14 @@ static void sign_mode(cJSON *doc, int require_status)
 			           "check %s: QR text %d/%s, JSON %d/%s", vc_name(i),
 			           rq.checks[i].state, ecert_errname(rq.checks[i].code),
 			           rj.checks[i].state, ecert_errname(rj.checks[i].code));
-		FUZZ_CHECK(strcmp(rq.digest, rj.digest) == 0, "digest differs: %s / %s", rq.digest,
-		           rj.digest);
+		if (rq.kind && rj.kind) {
+			char dq[ECERT_VERIFY_DIGEST_SIZE], dj[ECERT_VERIFY_DIGEST_SIZE];
+
+			FUZZ_CHECK(ecert_verify_digest(&rq, dq, &err) == ECERT_OK &&
+			               ecert_verify_digest(&rj, dj, &err) == ECERT_OK &&
+			               strcmp(dq, dj) == 0,
+			           "digest differs: %s / %s", dq, dj);
+		}
 		ecert_verify_result_free(&rq);
 	} else {
 		FUZZ_CHECK(rc == ECERT_ERR_QR_SIZE, "QR encoding of a signed document: %s (%s)",

@@ -52,6 +52,12 @@ int ecert_buf_putc(struct ecert_buf *b, int c)
 {
 	unsigned char ch = (unsigned char)c;
 
+	/* room for it and the NUL: the common case, without the checks of a reserve */
+	if (!b->oom && b->len + 2 <= b->cap && (!b->max || b->len < b->max)) {
+		b->data[b->len++] = ch;
+		b->data[b->len] = '\0';
+		return ECERT_OK;
+	}
 	return ecert_buf_append(b, &ch, 1);
 }
 

@@ -21,6 +21,9 @@
 /* ECMAScript writes plain decimals for 1e-6 <= |x| < 1e21 (exponents -6 .. 20). */
 #define PLAIN_EXP_MAX 21
 #define PLAIN_EXP_MIN (-6)
+/* Objects with at most this many members are sorted in a stack array, by insertion sort;
+ * larger ones (never in a certificate) in an allocated one, by qsort. */
+#define MEMBERS_ON_STACK 24
 
 /* ---- numbers ------------------------------------------------------------------------ */
 
@@ -344,13 +347,21 @@ static int next_unit(const unsigned char *s, size_t *i, unsigned *pending, unsig
 }
 
 /* RFC 8785 §3.2.3: compare keys as arrays of UTF-16 code units (a prefix sorts first).
- * Both keys were checked to be valid UTF-8. */
+ * Both keys were checked to be valid UTF-8. The bytes both keys share are the same
+ * characters, so the comparison starts at the character holding the first differing
+ * byte (most keys differ in their first ASCII letters). */
 static int cmp_members(const void *a, const void *b)
 {
 	const unsigned char *x = (const unsigned char *)(*(const cJSON *const *)a)->string;
 	const unsigned char *y = (const unsigned char *)(*(const cJSON *const *)b)->string;
-	size_t i = 0, j = 0;
+	size_t i = 0, j;
 	unsigned px = 0, py = 0, ux = 0, uy = 0;
+
+	while (x[i] && x[i] == y[i])
+		i++;
+	while (i > 0 && (x[i] & 0xC0) == 0x80)
+		i--;
+	j = i;
 
 	for (;;) {
 		int mx = next_unit(x, &i, &px, &ux);
@@ -369,10 +380,28 @@ static int put_value(const cJSON *v, int depth, struct ecert_buf *out, struct ec
 
 /* The object's members, sorted; without the member `omit` and with `add` (a member: its
  * ->string is the key), when given. */
+/* Sort members by key; objects are small, so insertion sort below a bound. */
+static void sort_members(const cJSON **m, size_t n)
+{
+	size_t i, j;
+
+	if (n > MEMBERS_ON_STACK) {
+		qsort(m, n, sizeof(*m), cmp_members);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		const cJSON *x = m[i];
+
+		for (j = i; j > 0 && cmp_members(&m[j - 1], &x) > 0; j--)
+			m[j] = m[j - 1];
+		m[j] = x;
+	}
+}
+
 static int put_object_edited(const cJSON *obj, int depth, const char *omit, const cJSON *add,
 			     struct ecert_buf *out, struct ecert_error *err)
 {
-	const cJSON *c, **m = NULL;
+	const cJSON *c, *stack[MEMBERS_ON_STACK], **m = stack;
 	size_t n = add ? 1 : 0, i;
 	int rc = ECERT_ERR_NOMEM;
 
@@ -382,7 +411,8 @@ static int put_object_edited(const cJSON *obj, int depth, const char *omit, cons
 		ecert_buf_puts(out, "{}");
 		return ECERT_OK;
 	}
-	m = ecert_malloc(n * sizeof(*m));
+	if (n > MEMBERS_ON_STACK)
+		m = ecert_malloc(n * sizeof(*m));
 	if (!m) {
 		rc = ecert_fail(err, ECERT_ERR_NOMEM, "out of memory sorting object members");
 		goto out;
@@ -414,7 +444,7 @@ static int put_object_edited(const cJSON *obj, int depth, const char *omit, cons
 		rc = ECERT_OK;
 		goto out;
 	}
-	qsort(m, n, sizeof(*m), cmp_members);
+	sort_members(m, n);
 	ecert_buf_putc(out, '{');
 	for (i = 0; i < n; i++) {
 		if (i > 0) {
@@ -434,7 +464,8 @@ static int put_object_edited(const cJSON *obj, int depth, const char *omit, cons
 	ecert_buf_putc(out, '}');
 	rc = ECERT_OK;
 out:
-	ecert_free(m);
+	if (m != stack)
+		ecert_free(m);
 	return rc;
 }
 

@@ -355,7 +355,9 @@ int ecert_pathway_verify(const struct ecert_rules *rules, const cJSON *cert,
 	const cJSON *pw = pathway_of(cert), *entries, *entry;
 	struct ecert_pathway_title t;
 	int used[ECERT_PATHWAY_BASIS_MAX] = {0};
+	char have[ECERT_VERIFY_DIGEST_SIZE];
 	size_t i, n_entries = 0;
+	int rc;
 
 	result_init(out, 1);
 	entries = ecert_json_arr(pw, "basis");
@@ -384,14 +386,15 @@ int ecert_pathway_verify(const struct ecert_rules *rules, const cJSON *cert,
 			       utf8_clip(id, 64), id ? id : "?");
 			return refuse(out, err, ECERT_ERR_INVALID);
 		}
+		rc = ecert_verify_digest(&basis[match], have, err);
+		if (rc == ECERT_ERR_NOMEM)
+			return rc;
 		/* public digests of public documents: a plain comparison is fine */
-		if (!digest || !basis[match].digest[0] || strcmp(basis[match].digest, digest) != 0) {
+		if (!digest || !have[0] || strcmp(have, digest) != 0) {
 			set_zh(out, "依据证书 %s 的摘要 %s 与职称证书所记 %.*s 不符（依据证书不是签发时的那一份）",
-			       id, basis[match].digest[0] ? basis[match].digest : "(无)",
-			       utf8_clip(digest, 80), digest ? digest : "?");
+			       id, have[0] ? have : "(无)", utf8_clip(digest, 80), digest ? digest : "?");
 			set_en(out, "basis certificate %s has digest %s, the title records %.*s: not the "
-				    "certificate the title was issued on", id,
-			       basis[match].digest[0] ? basis[match].digest : "(none)",
+				    "certificate the title was issued on", id, have[0] ? have : "(none)",
 			       utf8_clip(digest, 80), digest ? digest : "?");
 			return refuse(out, err, ECERT_ERR_INVALID);
 		}
@@ -414,13 +417,15 @@ int ecert_pathway_member(const char *rule_id, const struct ecert_verify_result *
 			 cJSON **out, struct ecert_error *err)
 {
 	cJSON *pw = NULL, *arr, *one;
+	char digest[ECERT_VERIFY_DIGEST_SIZE];
 	size_t i;
+	int rc;
 
 	if (!rule_id || !rule_id[0] || !basis || n == 0 || n > ECERT_PATHWAY_BASIS_MAX || !out)
 		return ecert_fail(err, ECERT_ERR_ARG, "a rule and 1 to %d basis certificates are needed",
 				  ECERT_PATHWAY_BASIS_MAX);
 	for (i = 0; i < n; i++) {
-		if (!str(basis[i].certificate, "id") || strncmp(basis[i].digest, "sm3:", 4) != 0) {
+		if (!str(basis[i].certificate, "id") || !basis[i].kind) {
 			ecert_error_where(err, "basis[%zu]", i);
 			return ecert_fail(err, ECERT_ERR_ARG, "basis certificate without id or digest");
 		}
@@ -437,8 +442,13 @@ int ecert_pathway_member(const char *rule_id, const struct ecert_verify_result *
 			cJSON_Delete(one);
 			goto nomem;
 		}
+		rc = ecert_verify_digest(&basis[i], digest, err);
+		if (rc != ECERT_OK) {
+			cJSON_Delete(pw);
+			return rc;
+		}
 		if (!cJSON_AddStringToObject(one, "id", str(basis[i].certificate, "id")) ||
-		    !cJSON_AddStringToObject(one, "digest", basis[i].digest))
+		    !cJSON_AddStringToObject(one, "digest", digest))
 			goto nomem;
 	}
 	*out = pw;

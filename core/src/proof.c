@@ -162,7 +162,7 @@ int ecert_proof_verify(const cJSON *doc, EVP_PKEY *key, struct ecert_error *err)
 		rc = r;
 		goto out;
 	}
-	alg = ecert_key_alg(key);
+	alg = ecert_sig_key_alg(key);
 	if (alg == ECERT_ALG_NONE) {
 		rc = ecert_fail(err, ECERT_ERR_KEY, "not an SM2, Ed25519 or P-256 key");
 		goto out;

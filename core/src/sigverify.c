@@ -181,11 +181,13 @@ fail_keep:
 	return 0;
 }
 
-/* The calling thread's prepared slot for key, NULL if it cannot be made. */
-static struct slot *slot_for(EVP_PKEY *key, enum ecert_alg alg)
+/* The calling thread's prepared slot for key, NULL if it cannot be made (or the key is
+ * not of one of the suites). */
+static struct slot *slot_for(EVP_PKEY *key)
 {
 	struct cache *c;
 	struct slot *s;
+	enum ecert_alg alg;
 	int i;
 
 	if (pthread_once(&cache_once, cache_init) != 0 || !cache_ok)
@@ -203,6 +205,9 @@ static struct slot *slot_for(EVP_PKEY *key, enum ecert_alg alg)
 	for (i = 0; i < SLOTS; i++)
 		if (c->s[i].key == key)
 			return &c->s[i];
+	alg = ecert_key_alg(key);
+	if (alg == ECERT_ALG_NONE)
+		return NULL;
 	for (i = 0; i < SLOTS && c->s[i].key; i++)
 		;
 	if (i == SLOTS) {
@@ -243,13 +248,20 @@ static size_t rs_to_der(const unsigned char *sig, unsigned char *der)
 	return n;
 }
 
+enum ecert_alg ecert_sig_key_alg(EVP_PKEY *key)
+{
+	struct slot *s = key ? slot_for(key) : NULL;
+
+	return s ? s->alg : ecert_key_alg(key);
+}
+
 int ecert_sig_verify(EVP_PKEY *key, const unsigned char *msg, size_t msglen,
                      const unsigned char *sig, size_t siglen, struct ecert_error *err)
 {
-	enum ecert_alg alg = ecert_key_alg(key);
 	unsigned char der[2 + 2 * (3 + ECERT_EC_SCALAR_LEN)], dgst[ECERT_HASH_MAX];
 	unsigned int dlen = 0;
-	struct slot *s;
+	struct slot *s = key ? slot_for(key) : NULL;
+	enum ecert_alg alg = s ? s->alg : ecert_key_alg(key);
 	size_t derlen;
 	int ok;
 
@@ -258,7 +270,6 @@ int ecert_sig_verify(EVP_PKEY *key, const unsigned char *msg, size_t msglen,
 	if (!sig || siglen != ECERT_SIG_MAX)
 		return ecert_fail(err, ECERT_ERR_SIGNATURE,
 		                  "the signature must be %d bytes, not %zu", ECERT_SIG_MAX, siglen);
-	s = slot_for(key, alg);
 	if (!s)
 		return ecert_ossl_fail(err, ECERT_ERR_CRYPTO, "cannot prepare the verification");
 	switch (alg) {

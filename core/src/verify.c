@@ -240,10 +240,16 @@ static void result_init(struct ecert_verify_result *res)
 {
 	int i;
 
-	memset(res, 0, sizeof(*res));
+	/* field by field: the details are 8 KB of text a check fills or leaves empty */
+	res->valid = 0;
+	res->certificate = NULL;
+	res->kind = NULL;
+	res->status = ECERT_STATUS_UNCHECKED;
 	for (i = 0; i < ECERT_CHECK__COUNT; i++) {
 		res->checks[i].state = ECERT_CHECK_NOT_RUN;
 		res->checks[i].code = ECERT_OK;
+		res->checks[i].detail[0] = '\0';
+		res->checks[i].detail_zh[0] = '\0';
 	}
 }
 
@@ -259,24 +265,6 @@ static const char *cert_kind(const cJSON *doc)
 			return "skill";
 	}
 	return NULL;
-}
-
-static int doc_digest(const cJSON *doc, char out[4 + 64 + 1], struct ecert_error *err)
-{
-	struct ecert_buf canon = ECERT_BUF_INIT, hex = ECERT_BUF_INIT;
-	unsigned char h[ECERT_HASH_MAX];
-	int rc;
-
-	rc = ecert_jcs_serialize(doc, &canon, err);
-	if (rc == ECERT_OK)
-		rc = ecert_hash(ECERT_ALG_SM2, canon.data, canon.len, h, err);
-	if (rc == ECERT_OK && ecert_hex_encode(h, 32, &hex) != ECERT_OK)
-		rc = ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
-	if (rc == ECERT_OK)
-		snprintf(out, 4 + 64 + 1, "sm3:%s", (const char *)hex.data);
-	ecert_buf_free(&canon);
-	ecert_buf_free(&hex);
-	return rc;
 }
 
 /* The checks after decoding, over a strictly parsed document. */
@@ -299,11 +287,6 @@ static int run_checks(const struct ecert_verifier *v, const struct ecert_verify_
 	if (!kind) {
 		ecert_fail(&e, ECERT_ERR_SCHEMA, "type names neither TitleCertificate nor SkillCertificate");
 		ecert_error_where(&e, "type");
-		return failed(res, ECERT_CHECK_SCHEMA, &e);
-	}
-	/* every result carries the digest (DESIGN §7, the pathway basis): none, no result */
-	if (doc_digest(doc, res->digest, &e) != ECERT_OK) {
-		res->digest[0] = '\0';
 		return failed(res, ECERT_CHECK_SCHEMA, &e);
 	}
 	res->kind = kind;
@@ -541,6 +524,28 @@ out:
 	return res->valid ? ECERT_OK : rc;
 }
 
+int ecert_verify_digest(const struct ecert_verify_result *res,
+			char out[ECERT_VERIFY_DIGEST_SIZE], struct ecert_error *err)
+{
+	struct ecert_buf canon = ECERT_BUF_INIT, hex = ECERT_BUF_INIT;
+	unsigned char h[ECERT_HASH_MAX];
+	int rc;
+
+	out[0] = '\0';
+	if (!res || !res->kind || !res->certificate)
+		return ecert_fail(err, ECERT_ERR_ARG, "no certificate that passed the schema check");
+	rc = ecert_jcs_serialize(res->certificate, &canon, err);
+	if (rc == ECERT_OK)
+		rc = ecert_hash(ECERT_ALG_SM2, canon.data, canon.len, h, err);
+	if (rc == ECERT_OK && ecert_hex_encode(h, 32, &hex) != ECERT_OK)
+		rc = ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
+	if (rc == ECERT_OK)
+		snprintf(out, ECERT_VERIFY_DIGEST_SIZE, "sm3:%s", (const char *)hex.data);
+	ecert_buf_free(&canon);
+	ecert_buf_free(&hex);
+	return rc;
+}
+
 void ecert_verify_result_free(struct ecert_verify_result *res)
 {
 	if (!res)
@@ -591,8 +596,14 @@ cJSON *ecert_verify_result_json(const struct ecert_verify_result *res)
 	} else if (!cJSON_AddNullToObject(root, "certificate")) {
 		goto fail;
 	}
-	if (res->digest[0] && !cJSON_AddStringToObject(root, "digest", res->digest))
-		goto fail;
+	if (res->kind) {
+		char digest[ECERT_VERIFY_DIGEST_SIZE];
+		struct ecert_error e;
+
+		if (ecert_verify_digest(res, digest, &e) != ECERT_OK ||
+		    !cJSON_AddStringToObject(root, "digest", digest))
+			goto fail;
+	}
 	return root;
 fail_item:
 	cJSON_Delete(c);

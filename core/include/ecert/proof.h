@@ -55,6 +55,11 @@ int ecert_proof_verify(const cJSON *doc, EVP_PKEY *key, struct ecert_error *err)
 /* Verify a W3C-style document whose verificationMethod is a did:key. */
 int ecert_proof_verify_didkey(const cJSON *doc, struct ecert_error *err);
 
+/* The algorithm of a verification key, as ecert_key_alg, from the calling thread's
+ * prepared contexts (ecert_key_alg asks OpenSSL by name, which costs a good part of an
+ * Ed25519 verification). */
+enum ecert_alg ecert_sig_key_alg(EVP_PKEY *key);
+
 /* Low level: verify signature `sig` over hashData with `key` (suite by key type). */
 int ecert_sig_verify(EVP_PKEY *key, const unsigned char *msg, size_t msglen,
 		     const unsigned char *sig, size_t siglen, struct ecert_error *err);

@@ -68,9 +68,10 @@ struct ecert_verify_result {
 	cJSON *certificate;      /* the decoded document when decode passed (owned) */
 	const char *kind;        /* "title" / "skill" / NULL */
 	int status;              /* enum ecert_status_outcome */
-	/* SM3 over the JCS form of the signed certificate, "sm3:<hex>" (pathway basis) */
-	char digest[4 + 64 + 1];
 };
+
+/* "sm3:" and 64 hex digits, with the NUL */
+#define ECERT_VERIFY_DIGEST_SIZE (4 + 64 + 1)
 
 struct ecert_verifier;
 
@@ -99,6 +100,14 @@ int ecert_verify_doc(const struct ecert_verifier *v, const struct ecert_verify_o
 		     const cJSON *doc, struct ecert_verify_result *res);
 
 void ecert_verify_result_free(struct ecert_verify_result *res);
+
+/* The certificate's digest, "sm3:<hex>": SM3 over the JCS form of the signed certificate
+ * (DESIGN §2, how a pathway title names its basis). Computed on request, not by
+ * ecert_verify: a counter checking a certificate has no use for it, and it is an SM3 over
+ * the whole document. Every result whose schema check passed has one (ECERT_ERR_ARG
+ * otherwise); ECERT_ERR_NOMEM when memory runs out. */
+int ecert_verify_digest(const struct ecert_verify_result *res,
+			char out[ECERT_VERIFY_DIGEST_SIZE], struct ecert_error *err);
 
 /* The stable check name: "decode", "schema", "signature", "trust", "scope", "validity",
  * "status", "holder". */
