@@ -360,7 +360,7 @@ static int handle_verify(const struct api_ctx *ctx, const struct api_request *re
 	}
 	memset(&res, 0, sizeof res);
 	ecert_verify(ctx->snap->verifier, &opts, input, req->body, req->len, &res);
-	resp->json = ecert_verify_result_json(&res);
+	resp->json = ecert_verify_result_json_take(&res);
 	decode = unreadable(&res);
 	if (resp->json && decode) {
 		/* Nothing that could be a certificate was found: a bad request, still

@@ -182,7 +182,7 @@ static void *batch_worker(void *arg)
 				   strlen(b->lines[i]), &res);
 		if (!res.valid)
 			__atomic_fetch_add(&b->invalid, 1, __ATOMIC_RELAXED);
-		j = ecert_verify_result_json(&res);
+		j = ecert_verify_result_json_take(&res);
 		b->out[i] = j ? cJSON_PrintUnformatted(j) : NULL;
 		cJSON_Delete(j);
 		ecert_verify_result_free(&res);

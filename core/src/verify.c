@@ -4,6 +4,7 @@
  * valid only when decode … validity passed, status passed (or was not checked and the
  * caller did not require it), and holder passed or was not asked for. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -554,11 +555,18 @@ void ecert_verify_result_free(struct ecert_verify_result *res)
 	res->certificate = NULL;
 }
 
-cJSON *ecert_verify_result_json(const struct ecert_verify_result *res)
+/* take: move res->certificate into the answer instead of copying it */
+static cJSON *result_json(struct ecert_verify_result *res, int take)
 {
-	cJSON *root = cJSON_CreateObject(), *checks, *c, *cert;
+	cJSON *root, *checks, *c, *cert, *dig = NULL;
+	char digest[ECERT_VERIFY_DIGEST_SIZE] = "";
+	struct ecert_error e;
 	int i;
 
+	/* before the certificate may move: the digest is over it */
+	if (res->kind && ecert_verify_digest(res, digest, &e) != ECERT_OK)
+		return NULL;
+	root = cJSON_CreateObject();
 	if (!root)
 		return NULL;
 	if (!cJSON_AddBoolToObject(root, "valid", res->valid ? 1 : 0))
@@ -587,27 +595,40 @@ cJSON *ecert_verify_result_json(const struct ecert_verify_result *res)
 		    !cJSON_AddStringToObject(c, "error", ecert_errname(k->code)))
 			goto fail;
 	}
+	/* the digest item first: once the certificate has moved nothing may fail (the keys
+	 * are constants, added without an allocation) */
+	if (digest[0] && !(dig = cJSON_CreateString(digest)))
+		goto fail;
 	if (res->certificate) {
-		cert = cJSON_Duplicate(res->certificate, 1);
-		if (!cert || !cJSON_AddItemToObject(root, "certificate", cert)) {
-			cJSON_Delete(cert);
+		cert = take ? res->certificate : cJSON_Duplicate(res->certificate, 1);
+		if (!cert) {
+			cJSON_Delete(dig);
 			goto fail;
 		}
+		cJSON_AddItemToObjectCS(root, "certificate", cert);
+		if (take)
+			res->certificate = NULL;
 	} else if (!cJSON_AddNullToObject(root, "certificate")) {
+		cJSON_Delete(dig);
 		goto fail;
 	}
-	if (res->kind) {
-		char digest[ECERT_VERIFY_DIGEST_SIZE];
-		struct ecert_error e;
-
-		if (ecert_verify_digest(res, digest, &e) != ECERT_OK ||
-		    !cJSON_AddStringToObject(root, "digest", digest))
-			goto fail;
-	}
+	if (dig)
+		cJSON_AddItemToObjectCS(root, "digest", dig);
 	return root;
 fail_item:
 	cJSON_Delete(c);
 fail:
 	cJSON_Delete(root);
 	return NULL;
+}
+
+cJSON *ecert_verify_result_json(const struct ecert_verify_result *res)
+{
+	/* not taking: nothing in *res is changed */
+	return result_json((struct ecert_verify_result *)(uintptr_t)res, 0);
+}
+
+cJSON *ecert_verify_result_json_take(struct ecert_verify_result *res)
+{
+	return result_json(res, 1);
 }

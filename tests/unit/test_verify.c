@@ -704,6 +704,46 @@ static void test_digest_on_request(void **state)
 	cJSON_Delete(doc);
 }
 
+/* The answer with the certificate moved is the answer with it copied; when memory runs
+ * out, NULL and the result as it was. */
+static void test_result_json_take(void **state)
+{
+	cJSON *doc = make_cert(title_tmpl, K_SM2, K_SM2, "2024-03-01T10:00:00+08:00");
+	struct ecert_verify_result res;
+	cJSON *copied, *taken;
+	char *want, *got;
+	size_t len;
+	char *text = jcs_of(doc, &len);
+	long n, made;
+
+	(void)state;
+	run(text, len, ECERT_INPUT_JSON, HOLDER_ID, 0, &res);
+	assert_true(res.valid);
+	copied = ecert_verify_result_json(&res);
+	assert_non_null(copied);
+	want = cJSON_PrintUnformatted(copied);
+	for (n = 0;; n++) {
+		assert_true(n < 100000);
+		ecert_alloc_fail_nth(n);
+		taken = ecert_verify_result_json_take(&res);
+		made = ecert_alloc_fail_nth(-1);
+		if (taken)
+			break;
+		assert_non_null(res.certificate);
+		assert_true(made > n);
+	}
+	assert_null(res.certificate);
+	got = cJSON_PrintUnformatted(taken);
+	assert_string_equal(got, want);
+	cJSON_free(want);
+	cJSON_free(got);
+	cJSON_Delete(copied);
+	cJSON_Delete(taken);
+	ecert_verify_result_free(&res);
+	ecert_free(text);
+	cJSON_Delete(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -719,6 +759,7 @@ int main(void)
 		cmocka_unit_test(test_result_json),
 		cmocka_unit_test(test_add_status_errors),
 		cmocka_unit_test(test_digest_on_request),
+		cmocka_unit_test(test_result_json_take),
 	};
 	ecert_init();
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -116,5 +116,8 @@ const char *ecert_check_name(enum ecert_check_id id);
 /* {"valid": bool, "checks": [{"name", "ok" (true/false/null), "detail"}], "certificate": {…}}
  * (DESIGN §7). Caller owns the result. NULL on allocation failure. */
 cJSON *ecert_verify_result_json(const struct ecert_verify_result *res);
+/* The same, moving res->certificate into the answer instead of copying it (res->certificate
+ * is NULL afterwards; on failure, NULL and res unchanged). */
+cJSON *ecert_verify_result_json_take(struct ecert_verify_result *res);
 
 #endif
