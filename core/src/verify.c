@@ -20,6 +20,7 @@
 #include "ecert/qrscan.h"
 #include "ecert/schema.h"
 #include "ecert/statuslist.h"
+#include "ecert/strfmt.h"
 #include "ecert/verify.h"
 
 #define CERT_SCHEMA "certificate.schema.json"
@@ -186,7 +187,7 @@ static void pass(struct ecert_verify_result *res, enum ecert_check_id id, const 
 	res->checks[id].state = ECERT_CHECK_PASSED;
 	res->checks[id].code = ECERT_OK;
 	va_start(ap, fmt);
-	vsnprintf(res->checks[id].detail, sizeof(res->checks[id].detail), fmt, ap);
+	ecert_vstrfmt(res->checks[id].detail, sizeof(res->checks[id].detail), fmt, ap);
 	va_end(ap);
 }
 
@@ -215,7 +216,7 @@ static void note(struct ecert_verify_result *res, enum ecert_check_id id, const 
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(res->checks[id].detail, sizeof(res->checks[id].detail), fmt, ap);
+	ecert_vstrfmt(res->checks[id].detail, sizeof(res->checks[id].detail), fmt, ap);
 	va_end(ap);
 }
 
@@ -228,7 +229,7 @@ static void zh(struct ecert_verify_result *res, enum ecert_check_id id, const ch
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(res->checks[id].detail_zh, sizeof(res->checks[id].detail_zh), fmt, ap);
+	ecert_vstrfmt(res->checks[id].detail_zh, sizeof(res->checks[id].detail_zh), fmt, ap);
 	va_end(ap);
 }
 
