@@ -15,6 +15,33 @@ static const char hex_digits[] = "0123456789abcdef";
  * encoding, log(58)/log(256) < 0.733 bytes per character when decoding. */
 #define B58_DIGITS_MAX (ECERT_BASE58_MAX * 138 / 100 + 1)
 #define B58_BYTES_MAX (ECERT_BASE58_TEXT_MAX * 733 / 1000 + 1)
+/* The decoder's big number is in 32-bit limbs, and takes B58_GROUP characters per
+ * multiplication: 58^5 = 656 356 768 < 2^32, so limb * 58^5 + carry fits in 64 bits. */
+#define B58_LIMB_BYTES 4u
+#define B58_LIMBS_MAX (B58_BYTES_MAX / B58_LIMB_BYTES + 1)
+#define B58_GROUP 5u
+
+/* Value + 1 of each character of the alphabets above; 0: not in the alphabet. The
+ * decoders look characters up here (tests/unit/test_encoding.c checks every byte value
+ * against the alphabet strings). */
+static const uint8_t b45_rev[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+    ['8'] = 9,  ['9'] = 10, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+    ['G'] = 17, ['H'] = 18, ['I'] = 19, ['J'] = 20, ['K'] = 21, ['L'] = 22, ['M'] = 23, ['N'] = 24,
+    ['O'] = 25, ['P'] = 26, ['Q'] = 27, ['R'] = 28, ['S'] = 29, ['T'] = 30, ['U'] = 31, ['V'] = 32,
+    ['W'] = 33, ['X'] = 34, ['Y'] = 35, ['Z'] = 36, [' '] = 37, ['$'] = 38, ['%'] = 39, ['*'] = 40,
+    ['+'] = 41, ['-'] = 42, ['.'] = 43, ['/'] = 44, [':'] = 45,
+};
+static const uint8_t b58_rev[256] = {
+    ['1'] = 1,  ['2'] = 2,  ['3'] = 3,  ['4'] = 4,  ['5'] = 5,  ['6'] = 6,  ['7'] = 7,  ['8'] = 8,
+    ['9'] = 9,  ['A'] = 10, ['B'] = 11, ['C'] = 12, ['D'] = 13, ['E'] = 14, ['F'] = 15, ['G'] = 16,
+    ['H'] = 17, ['J'] = 18, ['K'] = 19, ['L'] = 20, ['M'] = 21, ['N'] = 22, ['P'] = 23, ['Q'] = 24,
+    ['R'] = 25, ['S'] = 26, ['T'] = 27, ['U'] = 28, ['V'] = 29, ['W'] = 30, ['X'] = 31, ['Y'] = 32,
+    ['Z'] = 33, ['a'] = 34, ['b'] = 35, ['c'] = 36, ['d'] = 37, ['e'] = 38, ['f'] = 39, ['g'] = 40,
+    ['h'] = 41, ['i'] = 42, ['j'] = 43, ['k'] = 44, ['m'] = 45, ['n'] = 46, ['o'] = 47, ['p'] = 48,
+    ['q'] = 49, ['r'] = 50, ['s'] = 51, ['t'] = 52, ['u'] = 53, ['v'] = 54, ['w'] = 55, ['x'] = 56,
+    ['y'] = 57, ['z'] = 58,
+};
 
 /* Undo a partial decode: out goes back to `len0` bytes (still NUL-terminated). */
 static void rollback(struct ecert_buf *out, size_t len0)
@@ -30,26 +57,6 @@ static void rollback(struct ecert_buf *out, size_t len0)
 static int finish(struct ecert_buf *out)
 {
 	return ecert_buf_append(out, "", 0);
-}
-
-static int b45_value(unsigned char c)
-{
-	const char *p;
-
-	if (c == '\0')
-		return -1;
-	p = strchr(b45_alphabet, c);
-	return p ? (int)(p - b45_alphabet) : -1;
-}
-
-static int b58_value(unsigned char c)
-{
-	const char *p;
-
-	if (c == '\0')
-		return -1;
-	p = memchr(b58_alphabet, c, B58_BASE);
-	return p ? (int)(p - b58_alphabet) : -1;
 }
 
 static int b64url_value(unsigned char c)
@@ -120,56 +127,73 @@ int ecert_base45_encode(const uint8_t *in, size_t len, struct ecert_buf *out)
 	return finish(out);
 }
 
+/* Undo a partial base45 decode: the `n` bytes written after the end of `out` are zeroed,
+ * and so is the byte after them (the NUL terminator's place). */
+static int b45_fail(unsigned char *dst, size_t n, int rc)
+{
+	memset(dst, 0, n + 1);
+	return rc;
+}
+
+/* The group at `off` has a character outside the alphabet: report the first one. */
+static int b45_bad_char(struct ecert_error *err, const char *in, size_t off)
+{
+	while (b45_rev[(unsigned char)in[off]])
+		off++;
+	return bad_char(err, "base45", in, off);
+}
+
 int ecert_base45_decode(const char *in, size_t len, struct ecert_buf *out, struct ecert_error *err)
 {
-	size_t i, k, glen, len0 = out->len;
-	int v;
-	unsigned n, mul;
-	uint8_t b[2];
+	const unsigned char *s = (const unsigned char *)in;
+	unsigned char *dst, *d;
+	size_t i, whole = len - len % 3;
+	unsigned c0, c1, c2, v;
 
 	if (len % 3 == 1)
 		return ecert_fail(err, ECERT_ERR_ENCODING,
 		                  "base45: length %zu leaves a lone character at offset %zu", len,
 		                  len - 1);
+	/* The output size is known: reserve it once and write in place; `out` only takes the
+	 * bytes (len and NUL) once the whole text has decoded. */
 	if (ecert_buf_reserve(out, len / 3 * 2 + 1) != ECERT_OK)
 		return ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
-	for (i = 0; i < len; i += glen) {
-		glen = len - i >= 3 ? 3 : 2;
-		n = 0;
-		mul = 1;
-		for (k = 0; k < glen; k++) {
-			v = b45_value((unsigned char)in[i + k]);
-			if (v < 0) {
-				rollback(out, len0);
-				return bad_char(err, "base45", in, i + k);
-			}
-			n += (unsigned)v * mul;
-			mul *= B45_BASE;
-		}
-		/* §6: a triple above 65535 or a pair above 255 is not base45. */
-		if (glen == 3 && n > 0xffffu) {
-			rollback(out, len0);
-			return ecert_fail(err, ECERT_ERR_ENCODING,
-			                  "base45: group at offset %zu is %u, more than 65535", i,
-			                  n);
-		}
-		if (glen == 2 && n > 0xffu) {
-			rollback(out, len0);
-			return ecert_fail(err, ECERT_ERR_ENCODING,
-			                  "base45: final pair at offset %zu is %u, more than 255",
-			                  i, n);
-		}
-		if (glen == 3) {
-			b[0] = (uint8_t)(n >> 8);
-			b[1] = (uint8_t)(n & 0xffu);
-			ecert_buf_append(out, b, 2);
-		} else {
-			b[0] = (uint8_t)n;
-			ecert_buf_append(out, b, 1);
-		}
+	dst = d = out->data + out->len;
+	/* §4: a triple c d e is n = c + d*45 + e*45*45, the two bytes n >> 8 and n & 0xff. */
+	for (i = 0; i < whole; i += 3) {
+		c0 = b45_rev[s[i]];
+		c1 = b45_rev[s[i + 1]];
+		c2 = b45_rev[s[i + 2]];
+		if (!c0 || !c1 || !c2)
+			return b45_fail(dst, (size_t)(d - dst), b45_bad_char(err, in, i));
+		v = (c0 - 1) + (c1 - 1) * B45_BASE + (c2 - 1) * (B45_BASE * B45_BASE);
+		/* §6: a triple above 65535 is not base45. */
+		if (v > 0xffffu)
+			return b45_fail(
+			    dst, (size_t)(d - dst),
+			    ecert_fail(err, ECERT_ERR_ENCODING,
+			               "base45: group at offset %zu is %u, more than 65535", i, v));
+		d[0] = (unsigned char)(v >> 8);
+		d[1] = (unsigned char)(v & 0xffu);
+		d += 2;
 	}
-	if (finish(out) != ECERT_OK)
-		return ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
+	/* An odd last byte is a pair c d, n = c + d*45; above 255 it is not base45. */
+	if (i < len) {
+		c0 = b45_rev[s[i]];
+		c1 = b45_rev[s[i + 1]];
+		if (!c0 || !c1)
+			return b45_fail(dst, (size_t)(d - dst), b45_bad_char(err, in, i));
+		v = (c0 - 1) + (c1 - 1) * B45_BASE;
+		if (v > 0xffu)
+			return b45_fail(
+			    dst, (size_t)(d - dst),
+			    ecert_fail(err, ECERT_ERR_ENCODING,
+			               "base45: final pair at offset %zu is %u, more than 255", i,
+			               v));
+		*d++ = (unsigned char)v;
+	}
+	out->len += (size_t)(d - dst);
+	out->data[out->len] = '\0';
 	return ECERT_OK;
 }
 
@@ -213,47 +237,70 @@ int ecert_base58_encode(const uint8_t *in, size_t len, struct ecert_buf *out)
 
 int ecert_base58_decode(const char *in, size_t len, struct ecert_buf *out, struct ecert_error *err)
 {
-	uint8_t bytes[B58_BYTES_MAX];
-	size_t ones = 0, i, j, size, high, start, nbytes;
-	int v;
-	unsigned carry;
+	/* The number the characters after the leading '1's write, least significant limb
+	 * first; limbs[0..used) are in use and limbs[used - 1] is not zero. */
+	uint32_t limbs[B58_LIMBS_MAX];
+	const unsigned char *s = (const unsigned char *)in;
+	unsigned char *dst;
+	size_t ones = 0, i, k, j, used = 0, nbytes, numbytes;
+	uint32_t group, mul, carry, top;
+	uint64_t t;
+	unsigned c;
 
 	if (len > ECERT_BASE58_TEXT_MAX)
 		return ecert_fail(err, ECERT_ERR_ENCODING,
 		                  "base58: %zu characters, more than the %zu allowed", len,
 		                  ECERT_BASE58_TEXT_MAX);
-	while (ones < len && in[ones] == '1')
+	while (ones < len && s[ones] == '1')
 		ones++;
-	size = (len - ones) * 733 / 1000 + 1;
-	memset(bytes, 0, size);
-	high = size;
-	for (i = ones; i < len; i++) {
-		v = b58_value((unsigned char)in[i]);
-		if (v < 0)
-			return bad_char(err, "base58", in, i);
-		carry = (unsigned)v;
-		for (j = size; j > 0 && (carry != 0 || j > high); j--) {
-			carry += B58_BASE * bytes[j - 1];
-			bytes[j - 1] = (uint8_t)(carry & 0xffu);
-			carry >>= 8;
+	/* number = number * 58^k + (the next k <= B58_GROUP digits) */
+	for (i = ones; i < len; i += k) {
+		group = 0;
+		mul = 1;
+		for (k = 0; k < B58_GROUP && i + k < len; k++) {
+			c = b58_rev[s[i + k]];
+			if (!c)
+				return bad_char(err, "base58", in, i + k);
+			group = group * B58_BASE + (c - 1);
+			mul *= B58_BASE;
 		}
-		high = j;
+		carry = group;
+		for (j = 0; j < used; j++) {
+			t = (uint64_t)limbs[j] * mul + carry;
+			limbs[j] = (uint32_t)t;
+			carry = (uint32_t)(t >> 32);
+		}
+		/* 58^1399 < 2^(32 * B58_LIMBS_MAX): the bound on len keeps this inside limbs */
+		if (carry != 0)
+			limbs[used++] = carry;
 	}
-	start = 0;
-	while (start < size && bytes[start] == 0)
-		start++;
-	nbytes = ones + (size - start);
+	/* Big-endian bytes of the number without leading zeros, after a zero byte for each
+	 * leading '1'. */
+	numbytes = 0;
+	if (used > 0) {
+		top = limbs[used - 1];
+		numbytes = (used - 1) * B58_LIMB_BYTES + 1;
+		while (top > 0xffu) {
+			top >>= 8;
+			numbytes++;
+		}
+	}
+	nbytes = ones + numbytes;
 	if (nbytes > ECERT_BASE58_MAX)
 		return ecert_fail(err, ECERT_ERR_ENCODING,
 		                  "base58: decodes to %zu bytes, more than the %zu allowed", nbytes,
 		                  ECERT_BASE58_MAX);
 	if (ecert_buf_reserve(out, nbytes) != ECERT_OK)
 		return ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
-	for (i = 0; i < ones; i++)
-		ecert_buf_putc(out, 0);
-	ecert_buf_append(out, bytes + start, size - start);
-	if (finish(out) != ECERT_OK)
-		return ecert_fail(err, ECERT_ERR_NOMEM, "out of memory");
+	dst = out->data + out->len;
+	memset(dst, 0, ones);
+	dst += ones;
+	for (i = 0; i < numbytes; i++) {
+		k = numbytes - 1 - i; /* byte k of the number, counted from the least significant */
+		dst[i] = (unsigned char)(limbs[k / B58_LIMB_BYTES] >> (k % B58_LIMB_BYTES * 8u));
+	}
+	out->len += nbytes;
+	out->data[out->len] = '\0';
 	return ECERT_OK;
 }
 

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -256,6 +257,255 @@ static void test_base58_round_trip(void **state)
 	check_round_trips(ecert_base58_encode, ecert_base58_decode);
 }
 
+/* Every byte value in each place of a base45 group: a character of the alphabet decodes to
+ * its index, anything else is refused at its own offset (the decoder's lookup table agrees
+ * with the alphabet). */
+static void test_base45_every_byte(void **state)
+{
+	static const char alphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+	static const unsigned weight[3] = {1, 45, 45 * 45};
+	struct ecert_error e;
+	unsigned c, pos, v;
+	char text[3], where[32];
+	const char *idx;
+
+	(void)state;
+	for (c = 0; c < 256; c++) {
+		idx = c ? memchr(alphabet, (int)c, sizeof(alphabet) - 1) : NULL;
+		for (pos = 0; pos < 3; pos++) {
+			struct ecert_buf b = ECERT_BUF_INIT;
+			int rc;
+
+			memset(text, '0', sizeof(text));
+			text[pos] = (char)c;
+			ecert_error_clear(&e);
+			rc = ecert_base45_decode(text, 3, &b, &e);
+			if (!idx) {
+				assert_int_equal(rc, ECERT_ERR_ENCODING);
+				snprintf(where, sizeof(where), "at offset %u is not", pos);
+				assert_non_null(strstr(e.msg, where));
+			} else if ((v = (unsigned)(idx - alphabet) * weight[pos]) > 0xffffu) {
+				assert_int_equal(rc, ECERT_ERR_ENCODING);
+				assert_non_null(strstr(e.msg, "more than 65535"));
+			} else {
+				assert_int_equal(rc, ECERT_OK);
+				assert_int_equal(b.len, 2);
+				assert_int_equal(b.data[0], v >> 8);
+				assert_int_equal(b.data[1], v & 0xffu);
+				assert_int_equal(b.data[2], '\0');
+			}
+			ecert_buf_free(&b);
+		}
+	}
+}
+
+/* The first error in the text is the one reported, as a left-to-right decoder finds it. */
+static void test_base45_first_error(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *msg;
+	} v[] = {
+	    {"GGW#00", "group at offset 0 is 65536"},
+	    {"BB8GGW#0", "group at offset 3 is 65536"},
+	    {"BB8G#W", "character '#' at offset 4"},
+	    {"#GGW", "character '#' at offset 0"}, /* a lone character is found first */
+	    {"BB8BB8::", "final pair at offset 6 is 2024"},
+	    {"BB8BB8:#", "character '#' at offset 7"},
+	};
+	struct ecert_buf b = ECERT_BUF_INIT;
+	struct ecert_error e;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(ecert_buf_puts(&b, "keep"), ECERT_OK);
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		ecert_error_clear(&e);
+		assert_int_equal(ecert_base45_decode(v[i].text, strlen(v[i].text), &b, &e),
+		                 ECERT_ERR_ENCODING);
+		if (i == 3)
+			assert_non_null(strstr(e.msg, "lone character at offset 3"));
+		else
+			assert_non_null(strstr(e.msg, v[i].msg));
+		assert_int_equal(b.len, 4);
+		assert_memory_equal(b.data, "keep", 5);
+	}
+	ecert_buf_free(&b);
+}
+
+static const char b58_alphabet[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+/* Reference base58btc decoder for the tests: a byte-at-a-time big-endian multiply-add, with
+ * a zero byte for each leading '1'. `text` is all alphabet characters. */
+static size_t ref_base58_decode(const char *text, size_t len, uint8_t *out, size_t cap)
+{
+	size_t ones = 0, n = 0, i, j;
+	unsigned carry;
+
+	while (ones < len && text[ones] == '1')
+		ones++;
+	for (i = ones; i < len; i++) {
+		carry = (unsigned)(strchr(b58_alphabet, text[i]) - b58_alphabet);
+		for (j = 0; j < n; j++) {
+			carry += 58u * out[cap - 1 - j];
+			out[cap - 1 - j] = (uint8_t)carry;
+			carry >>= 8;
+		}
+		for (; carry; carry >>= 8) {
+			assert_true(n < cap);
+			out[cap - 1 - n++] = (uint8_t)carry;
+		}
+	}
+	assert_true(ones + n <= cap);
+	memmove(out + ones, out + cap - n, n);
+	memset(out, 0, ones);
+	return ones + n;
+}
+
+static void test_base58_known_answers(void **state)
+{
+	/* Python's int.to_bytes of the numbers; a 64-byte signature-sized value (SHA-512 of
+	 * "ecert base58"), the same with three leading zero bytes, and 58^k - 1 ('z' * k)
+	 * around the decoder's five-character steps. */
+	static const struct {
+		const char *text;
+		const char *hex;
+	} v[] = {
+	    {"bGdjZP69gcGgqVmLfgNGRpxDsh19mGTX9CDqiJZigLfJDbt3Wf7PXFCBdyHVoty2wZZwTQDAXC2Fd31shkzwz"
+	     "Tj",
+	     "1d8d811311e4d8ac714d82cefe9717ec14edd28cb5d459de5ec4cf2e82350c9b"
+	     "e40f75c002bd698213ae0d72e7ff52d7762aab54c9343ea05e9139084638acf2"},
+	    {"111Fv8FBH4YWtJDyZG14ySuV4d3XwgHSG8y9KuszALjXMoVyVuv3PuCbgXDau6eu6xe3cuUs5wwqUTabEsP77"
+	     "F",
+	     "0000001311e4d8ac714d82cefe9717ec14edd28cb5d459de5ec4cf2e82350c9b"
+	     "e40f75c002bd698213ae0d72e7ff52d7762aab54c9343ea05e9139084638acf2"},
+	    {"z", "39"},
+	    {"zzzz", "acad0f"},
+	    {"zzzzz", "271f359f"},
+	    {"zzzzzz", "08dd12263f"},
+	    {"zzzzzzzzzz", "05fa8624c7fba3ff"},
+	    {"zzzzzzzzzzz", "015ac264554f0327ff"},
+	    {"1", "00"},
+	    {"11111", "0000000000"},
+	    {"111112", "000000000001"},
+	    {"21", "3a"},
+	    {"5Q", "ff"},
+	    {"5R", "0100"},
+	    {"LUv", "ffff"},
+	    {"LUw", "010000"},
+	};
+	struct ecert_buf b = ECERT_BUF_INIT, hex = ECERT_BUF_INIT;
+	struct ecert_error e;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		ecert_error_clear(&e);
+		assert_int_equal(ecert_base58_decode(v[i].text, strlen(v[i].text), &b, &e),
+		                 ECERT_OK);
+		assert_int_equal(ecert_hex_encode(b.data, b.len, &hex), ECERT_OK);
+		assert_string_equal((char *)hex.data, v[i].hex);
+		assert_int_equal(b.data[b.len], '\0');
+		b.len = hex.len = 0;
+	}
+	ecert_buf_free(&b);
+	ecert_buf_free(&hex);
+}
+
+/* Random texts of 0..100 characters (some with a run of leading '1's) decode as the
+ * reference decoder says, and encode back to themselves. */
+static void test_base58_texts(void **state)
+{
+	char text[101];
+	uint8_t want[101];
+	size_t len, i, n;
+	int rep;
+
+	(void)state;
+	for (rep = 0; rep < 8; rep++) {
+		for (len = 0; len <= 100; len++) {
+			struct ecert_buf d = ECERT_BUF_INIT, t = ECERT_BUF_INIT;
+			struct ecert_error e;
+
+			for (i = 0; i < len; i++)
+				text[i] = b58_alphabet[rnd() % 58];
+			for (i = 0; i < len && i < (size_t)rep; i++)
+				text[i] = '1';
+			/* no leading '1's after those: the number's first digit is not zero */
+			if (i < len && text[i] == '1')
+				text[i] = 'z';
+			n = ref_base58_decode(text, len, want, sizeof(want));
+			ecert_error_clear(&e);
+			assert_int_equal(ecert_base58_decode(text, len, &d, &e), ECERT_OK);
+			assert_int_equal(d.len, n);
+			if (n)
+				assert_memory_equal(d.data, want, n);
+			assert_int_equal(ecert_base58_encode(d.data, d.len, &t), ECERT_OK);
+			assert_int_equal(t.len, len);
+			if (len)
+				assert_memory_equal(t.data, text, len);
+			ecert_buf_free(&d);
+			ecert_buf_free(&t);
+		}
+	}
+}
+
+/* Every byte value as a base58 character, alone and after a digit; the first bad character
+ * is the one reported; the byte bound counts the leading '1's. */
+static void test_base58_every_byte(void **state)
+{
+	struct ecert_buf b = ECERT_BUF_INIT, big = ECERT_BUF_INIT;
+	struct ecert_error e;
+	uint8_t raw[ECERT_BASE58_MAX];
+	unsigned c, idx;
+	char text[2];
+	const char *p;
+
+	(void)state;
+	for (c = 0; c < 256; c++) {
+		p = c ? memchr(b58_alphabet, (int)c, sizeof(b58_alphabet) - 1) : NULL;
+		text[0] = (char)c;
+		text[1] = 'z';
+		ecert_error_clear(&e);
+		if (!p) {
+			check_reject(ecert_base58_decode, text, 1);
+			assert_int_equal(ecert_base58_decode(text, 2, &b, &e), ECERT_ERR_ENCODING);
+			assert_non_null(strstr(e.msg, "at offset 0 is not"));
+			text[0] = '2';
+			text[1] = (char)c;
+			assert_int_equal(ecert_base58_decode(text, 2, &b, &e), ECERT_ERR_ENCODING);
+			assert_non_null(strstr(e.msg, "at offset 1 is not"));
+			continue;
+		}
+		idx = (unsigned)(p - b58_alphabet);
+		assert_int_equal(ecert_base58_decode(text, 1, &b, &e), ECERT_OK);
+		assert_int_equal(b.len, 1);
+		assert_int_equal(b.data[0], idx);
+		b.len = 0;
+		text[0] = '2';
+		text[1] = (char)c;
+		assert_int_equal(ecert_base58_decode(text, 2, &b, &e), ECERT_OK);
+		assert_int_equal(b.len, 1 + (58 + idx > 0xff));
+		assert_int_equal(b.data[b.len - 1], (58 + idx) & 0xffu);
+		b.len = 0;
+	}
+	assert_int_equal(ecert_base58_decode("1112NEp0z0", 10, &b, &e), ECERT_ERR_ENCODING);
+	assert_non_null(strstr(e.msg, "character '0' at offset 7"));
+	/* a '1' in front of a 1024-byte number: one byte too many, in 1399 characters */
+	memset(raw, 0xff, sizeof(raw));
+	raw[0] = 0x01;
+	assert_int_equal(ecert_buf_putc(&big, '1'), ECERT_OK);
+	assert_int_equal(ecert_base58_encode(raw, sizeof(raw), &big), ECERT_OK);
+	assert_true(big.len <= ECERT_BASE58_TEXT_MAX);
+	assert_int_equal(ecert_base58_decode((char *)big.data + 1, big.len - 1, &b, &e), ECERT_OK);
+	assert_int_equal(b.len, ECERT_BASE58_MAX);
+	assert_int_equal(ecert_base58_decode((char *)big.data, big.len, &b, &e),
+	                 ECERT_ERR_ENCODING);
+	assert_non_null(strstr(e.msg, "decodes to 1025 bytes"));
+	ecert_buf_free(&b);
+	ecert_buf_free(&big);
+}
+
 /* ---- multibase ---- */
 
 static void test_multibase(void **state)
@@ -402,12 +652,23 @@ static void test_alloc_failure(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_base45_rfc_vectors),   cmocka_unit_test(test_base45_edges),
-	    cmocka_unit_test(test_base45_must_fail),     cmocka_unit_test(test_base45_round_trip),
-	    cmocka_unit_test(test_base58_vectors),       cmocka_unit_test(test_base58_must_fail),
-	    cmocka_unit_test(test_base58_round_trip),    cmocka_unit_test(test_multibase),
-	    cmocka_unit_test(test_base64url_vectors),    cmocka_unit_test(test_base64url_must_fail),
-	    cmocka_unit_test(test_base64url_round_trip), cmocka_unit_test(test_hex),
+	    cmocka_unit_test(test_base45_rfc_vectors),
+	    cmocka_unit_test(test_base45_edges),
+	    cmocka_unit_test(test_base45_must_fail),
+	    cmocka_unit_test(test_base45_round_trip),
+	    cmocka_unit_test(test_base58_vectors),
+	    cmocka_unit_test(test_base58_must_fail),
+	    cmocka_unit_test(test_base58_round_trip),
+	    cmocka_unit_test(test_multibase),
+	    cmocka_unit_test(test_base45_every_byte),
+	    cmocka_unit_test(test_base45_first_error),
+	    cmocka_unit_test(test_base58_known_answers),
+	    cmocka_unit_test(test_base58_texts),
+	    cmocka_unit_test(test_base58_every_byte),
+	    cmocka_unit_test(test_base64url_vectors),
+	    cmocka_unit_test(test_base64url_must_fail),
+	    cmocka_unit_test(test_base64url_round_trip),
+	    cmocka_unit_test(test_hex),
 	    cmocka_unit_test(test_alloc_failure),
 	};
 	ecert_init();

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
@@ -24,6 +25,11 @@
 #define DICT_V1_ADLER32 0x8746fd49ul
 /* A zip bomb that still fits in a QR text: 2 MiB of zeros deflate to about 2 KB. */
 #define BOMB_BYTES ((size_t)2 << 20)
+/* RFC 1950: CMF FLG DICTID before the deflate data, ADLER32 after it. */
+#define ZHEAD 6u
+#define ZTRAILER 4u
+#define THREADS 4
+#define THREAD_ROUNDS 25
 
 static const char *const typical[] = {
     "title-engineering.json", "title-agriculture.json", "title-electrical.json",
@@ -506,6 +512,386 @@ static void test_alloc_failures(void **state)
 	ecert_buf_free(&text);
 }
 
+/* What the decoder did before it parsed the zlib header itself: zlib's own inflate, asked
+ * for the dictionary, given dict-v1 when the DICTID names it, then to the end with nothing
+ * after. Returns the decoded length, or -1. */
+static long ref_inflate(const unsigned char *z, size_t len, unsigned char *out, size_t cap)
+{
+	size_t dlen;
+	const unsigned char *dict = ecert_qr_dictionary(&dlen);
+	z_stream zs;
+	long n = -1;
+	int zrc;
+
+	memset(&zs, 0, sizeof(zs));
+	assert_int_equal(inflateInit2(&zs, 15), Z_OK);
+	zs.next_in = (Bytef *)(uintptr_t)z;
+	zs.avail_in = (uInt)len;
+	zs.next_out = out;
+	zs.avail_out = (uInt)cap;
+	if (inflate(&zs, Z_NO_FLUSH) != Z_NEED_DICT || zs.adler != DICT_V1_ADLER32 ||
+	    inflateSetDictionary(&zs, dict, (uInt)dlen) != Z_OK)
+		goto out;
+	zrc = inflate(&zs, Z_FINISH);
+	if (zrc == Z_STREAM_END && zs.avail_in == 0)
+		n = (long)zs.total_out;
+out:
+	inflateEnd(&zs);
+	return n;
+}
+
+/* Decode the zlib stream z (through its QR text): rc, and the message in msg. */
+static int decode_z(const struct ecert_buf *z, struct ecert_buf *out, char *msg, size_t cap)
+{
+	struct ecert_buf text = ECERT_BUF_INIT;
+	struct ecert_error e;
+	int rc;
+
+	make_text(z, &text);
+	ecert_error_clear(&e);
+	rc = ecert_qr_decode((char *)text.data, text.len, out, &e);
+	assert_int_equal(e.code, rc);
+	if (msg)
+		snprintf(msg, cap, "%s", e.msg);
+	ecert_buf_free(&text);
+	return rc;
+}
+
+/* Every CMF/FLG pair in front of a dict-v1 stream: accepted exactly when zlib's inflate
+ * accepted it (FCHECK, CM 8, CINFO <= 7, FDICT; FLEVEL does not matter), and refused as
+ * "not a zlib stream ... dictionary" otherwise. */
+static void test_header_as_zlib(void **state)
+{
+	static const char doc[] = "{\"a\":[1,2,3],\"type\":[\"VerifiableCredential\"]}";
+	struct ecert_buf z = ECERT_BUF_INIT, out = ECERT_BUF_INIT;
+	unsigned char ref[256];
+	char msg[ECERT_ERR_MSG_MAX];
+	size_t dlen;
+	const unsigned char *dict = ecert_qr_dictionary(&dlen);
+	unsigned h, accepted = 0;
+	long n;
+	int rc;
+
+	(void)state;
+	deflate_with((const unsigned char *)doc, sizeof(doc) - 1, dict, dlen, &z);
+	for (h = 0; h < 0x10000; h++) {
+		z.data[0] = (unsigned char)(h >> 8);
+		z.data[1] = (unsigned char)h;
+		rc = decode_z(&z, &out, msg, sizeof(msg));
+		if (h % 31 != 0) {
+			/* FCHECK: zlib refuses first, without reading further */
+			assert_int_equal(rc, ECERT_ERR_QR_INFLATE);
+			assert_non_null(strstr(msg, "not a zlib stream"));
+			continue;
+		}
+		n = ref_inflate(z.data, z.len, ref, sizeof(ref));
+		if (n < 0) {
+			assert_int_equal(rc, ECERT_ERR_QR_INFLATE);
+			assert_non_null(strstr(msg, "not a zlib stream"));
+		} else {
+			assert_int_equal(rc, ECERT_OK);
+			assert_int_equal(out.len, (size_t)n);
+			assert_memory_equal(out.data, ref, out.len);
+			accepted++;
+		}
+		out.len = 0;
+	}
+	/* CINFO 0..7 times FLEVEL 0..3 with FDICT set: one valid FCHECK each, and for two of
+	 * them a second one (FCHECK 0 and 31) */
+	assert_int_equal(accepted, 8 * 4 + 2);
+	ecert_buf_free(&z);
+	ecert_buf_free(&out);
+}
+
+/* FDICT with another DICTID, or without FDICT: refused before inflating, naming both ids. */
+static void test_dictionary_id(void **state)
+{
+	static const unsigned long ids[] = {DICT_V1_ADLER32 ^ 1, 0, 1, 0xfffffffful};
+	struct ecert_buf jcs = ECERT_BUF_INIT, z = ECERT_BUF_INIT, out = ECERT_BUF_INIT;
+	char msg[ECERT_ERR_MSG_MAX], want[ECERT_ERR_MSG_MAX];
+	size_t i, dlen;
+	const unsigned char *dict = ecert_qr_dictionary(&dlen);
+
+	(void)state;
+	typical_jcs("title-electrical.json", &jcs);
+	deflate_with(jcs.data, jcs.len, dict, dlen, &z);
+	assert_int_equal(z.data[1] & 0x20, 0x20);
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		z.data[2] = (unsigned char)(ids[i] >> 24);
+		z.data[3] = (unsigned char)(ids[i] >> 16);
+		z.data[4] = (unsigned char)(ids[i] >> 8);
+		z.data[5] = (unsigned char)ids[i];
+		assert_int_equal(decode_z(&z, &out, msg, sizeof(msg)), ECERT_ERR_QR_INFLATE);
+		snprintf(
+		    want, sizeof(want),
+		    "payload was compressed with another dictionary (id %08lx, expected %08lx)",
+		    ids[i], DICT_V1_ADLER32);
+		assert_string_equal(msg, want);
+		assert_int_equal(out.len, 0);
+	}
+	/* the right id again, and it decodes */
+	z.data[2] = (unsigned char)(DICT_V1_ADLER32 >> 24);
+	z.data[3] = (unsigned char)(DICT_V1_ADLER32 >> 16);
+	z.data[4] = (unsigned char)(DICT_V1_ADLER32 >> 8);
+	z.data[5] = (unsigned char)DICT_V1_ADLER32;
+	assert_int_equal(decode_z(&z, &out, NULL, 0), ECERT_OK);
+	assert_int_equal(out.len, jcs.len);
+	ecert_buf_free(&jcs);
+	ecert_buf_free(&z);
+	ecert_buf_free(&out);
+}
+
+/* Each bit of the ADLER32 trailer flipped; the trailer cut short; bytes after it. */
+static void test_trailer(void **state)
+{
+	struct ecert_buf jcs = ECERT_BUF_INIT, z = ECERT_BUF_INIT, out = ECERT_BUF_INIT;
+	char msg[ECERT_ERR_MSG_MAX];
+	size_t dlen, len, bit, cut;
+	const unsigned char *dict = ecert_qr_dictionary(&dlen);
+
+	(void)state;
+	typical_jcs("skill-auto-repair.json", &jcs);
+	deflate_with(jcs.data, jcs.len, dict, dlen, &z);
+	len = z.len;
+	for (bit = 0; bit < ZTRAILER * 8; bit++) {
+		z.data[len - ZTRAILER + bit / 8] ^= (unsigned char)(1u << (bit % 8));
+		assert_int_equal(decode_z(&z, &out, msg, sizeof(msg)), ECERT_ERR_QR_INFLATE);
+		assert_string_equal(msg, "corrupt compressed payload: incorrect data check");
+		assert_int_equal(out.len, 0);
+		z.data[len - ZTRAILER + bit / 8] ^= (unsigned char)(1u << (bit % 8));
+	}
+	for (cut = 1; cut <= ZTRAILER; cut++) {
+		z.len = len - cut;
+		assert_int_equal(decode_z(&z, &out, msg, sizeof(msg)), ECERT_ERR_QR_INFLATE);
+		assert_string_equal(msg, "compressed payload is truncated");
+		assert_int_equal(out.len, 0);
+	}
+	/* a wrong check and bytes after it: the check is what is reported */
+	z.len = len;
+	assert_int_equal(ecert_buf_puts(&z, "xyz"), ECERT_OK);
+	assert_int_equal(decode_z(&z, &out, msg, sizeof(msg)), ECERT_ERR_QR_TRAILING);
+	assert_string_equal(msg, "3 bytes after the end of the compressed stream");
+	z.data[len - 1] ^= 1;
+	assert_int_equal(decode_z(&z, &out, msg, sizeof(msg)), ECERT_ERR_QR_INFLATE);
+	assert_string_equal(msg, "corrupt compressed payload: incorrect data check");
+	z.data[len - 1] ^= 1;
+	z.len = len;
+	assert_int_equal(decode_z(&z, &out, NULL, 0), ECERT_OK);
+	assert_int_equal(out.len, jcs.len);
+	assert_memory_equal(out.data, jcs.data, jcs.len);
+	ecert_buf_free(&jcs);
+	ecert_buf_free(&z);
+	ecert_buf_free(&out);
+}
+
+/* Every cut of a stream: the header alone is "not a zlib stream" until DICTID is whole,
+ * then every shorter stream is truncated or corrupt (never accepted), as zlib said. */
+static void test_truncated_stream(void **state)
+{
+	struct ecert_buf jcs = ECERT_BUF_INIT, z = ECERT_BUF_INIT, out = ECERT_BUF_INIT;
+	unsigned char *ref;
+	char msg[ECERT_ERR_MSG_MAX];
+	size_t dlen, len, cut;
+	const unsigned char *dict = ecert_qr_dictionary(&dlen);
+	int rc;
+
+	(void)state;
+	ref = ecert_malloc(ECERT_QR_DOC_MAX);
+	assert_non_null(ref);
+	typical_jcs("title-pathway.json", &jcs);
+	deflate_with(jcs.data, jcs.len, dict, dlen, &z);
+	len = z.len;
+	for (cut = 0; cut < len; cut++) {
+		z.len = cut;
+		rc = decode_z(&z, &out, msg, sizeof(msg));
+		assert_int_equal(rc, ECERT_ERR_QR_INFLATE);
+		assert_int_equal(out.len, 0);
+		assert_true(ref_inflate(z.data, z.len, ref, ECERT_QR_DOC_MAX) < 0);
+		if (cut < ZHEAD)
+			assert_non_null(strstr(msg, "not a zlib stream"));
+		else
+			assert_true(strcmp(msg, "compressed payload is truncated") == 0 ||
+			            strncmp(msg, "corrupt compressed payload: ", 28) == 0);
+	}
+	z.len = ZHEAD;
+	assert_int_equal(decode_z(&z, &out, msg, sizeof(msg)), ECERT_ERR_QR_INFLATE);
+	assert_string_equal(msg, "compressed payload is truncated");
+	ecert_free(ref);
+	ecert_buf_free(&jcs);
+	ecert_buf_free(&z);
+	ecert_buf_free(&out);
+}
+
+/* A failed decode leaves nothing behind for the next one in the same thread. */
+static void test_decode_after_failures(void **state)
+{
+	struct ecert_buf jcs = ECERT_BUF_INIT, good = ECERT_BUF_INIT, bomb = ECERT_BUF_INIT,
+	                 cut = ECERT_BUF_INIT, z = ECERT_BUF_INIT, out = ECERT_BUF_INIT;
+	struct ecert_error e;
+	size_t dlen, i;
+	const unsigned char *dict = ecert_qr_dictionary(&dlen);
+	unsigned char keep;
+
+	(void)state;
+	typical_jcs("skill-lathe.json", &jcs);
+	ecert_error_clear(&e);
+	assert_int_equal(ecert_qr_encode_bytes(jcs.data, jcs.len, 1, &good, &e), ECERT_OK);
+	/* the stream without the last bytes of its deflate data and trailer */
+	deflate_with(jcs.data, jcs.len, dict, dlen, &z);
+	z.len -= ZTRAILER + 2;
+	make_text(&z, &cut);
+	z.len = 0;
+	deflate_with(NULL, BOMB_BYTES, dict, dlen, &z);
+	make_text(&z, &bomb);
+	for (i = 0; i < 3; i++) {
+		/* a corrupt block in the middle of the data */
+		keep = good.data[good.len / 2];
+		good.data[good.len / 2] = keep == 'A' ? 'B' : 'A';
+		assert_int_not_equal(decode((char *)good.data, good.len, &out), ECERT_OK);
+		good.data[good.len / 2] = keep;
+		assert_int_equal(decode((char *)good.data, good.len, &out), ECERT_OK);
+		assert_int_equal(out.len, jcs.len);
+		assert_memory_equal(out.data, jcs.data, jcs.len);
+		out.len = 0;
+		assert_int_equal(decode((char *)bomb.data, bomb.len, &out), ECERT_ERR_QR_SIZE);
+		assert_int_equal(decode((char *)cut.data, cut.len, &out), ECERT_ERR_QR_INFLATE);
+		assert_int_equal(decode((char *)good.data, good.len, &out), ECERT_OK);
+		assert_memory_equal(out.data, jcs.data, jcs.len);
+		out.len = 0;
+	}
+	ecert_buf_free(&jcs);
+	ecert_buf_free(&good);
+	ecert_buf_free(&bomb);
+	ecert_buf_free(&cut);
+	ecert_buf_free(&z);
+	ecert_buf_free(&out);
+}
+
+struct thread_work {
+	struct ecert_buf text[sizeof(typical) / sizeof(typical[0])];
+	struct ecert_buf jcs[sizeof(typical) / sizeof(typical[0])];
+	struct ecert_buf bomb;
+};
+
+/* Decodes every typical text and a zip bomb, in turn, THREAD_ROUNDS times: NULL if all
+ * came out right. (No cmocka asserts off the main thread.) */
+static void *thread_decode(void *arg)
+{
+	const struct thread_work *w = arg;
+	struct ecert_buf out = ECERT_BUF_INIT;
+	struct ecert_error e;
+	size_t r, i;
+	void *bad = NULL;
+
+	for (r = 0; r < THREAD_ROUNDS && !bad; r++) {
+		for (i = 0; i < sizeof(typical) / sizeof(typical[0]) && !bad; i++) {
+			out.len = 0;
+			if (ecert_qr_decode((char *)w->text[i].data, w->text[i].len, &out, &e) !=
+			        ECERT_OK ||
+			    out.len != w->jcs[i].len ||
+			    memcmp(out.data, w->jcs[i].data, out.len) != 0)
+				bad = (void *)w->text[i].data;
+			if (ecert_qr_decode((char *)w->bomb.data, w->bomb.len, &out, &e) !=
+			    ECERT_ERR_QR_SIZE)
+				bad = (void *)w->bomb.data;
+		}
+	}
+	ecert_buf_free(&out);
+	return bad;
+}
+
+/* Several threads decode at once, each with its own inflater (freed when it ends: the
+ * leak checkers of the ASan and valgrind builds see to that). */
+static void test_threads(void **state)
+{
+	struct thread_work w;
+	struct ecert_buf z = ECERT_BUF_INIT;
+	struct ecert_error e;
+	pthread_t th[THREADS];
+	size_t i, dlen;
+	const unsigned char *dict = ecert_qr_dictionary(&dlen);
+	void *res;
+
+	(void)state;
+	memset(&w, 0, sizeof(w));
+	for (i = 0; i < sizeof(typical) / sizeof(typical[0]); i++) {
+		typical_jcs(typical[i], &w.jcs[i]);
+		ecert_error_clear(&e);
+		assert_int_equal(
+		    ecert_qr_encode_bytes(w.jcs[i].data, w.jcs[i].len, 1, &w.text[i], &e),
+		    ECERT_OK);
+	}
+	deflate_with(NULL, BOMB_BYTES, dict, dlen, &z);
+	make_text(&z, &w.bomb);
+	for (i = 0; i < THREADS; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, thread_decode, &w), 0);
+	for (i = 0; i < THREADS; i++) {
+		assert_int_equal(pthread_join(th[i], &res), 0);
+		assert_null(res);
+	}
+	for (i = 0; i < sizeof(typical) / sizeof(typical[0]); i++) {
+		ecert_buf_free(&w.text[i]);
+		ecert_buf_free(&w.jcs[i]);
+	}
+	ecert_buf_free(&w.bomb);
+	ecert_buf_free(&z);
+}
+
+struct fault_run {
+	const struct ecert_buf *text;
+	long n;
+	long allocs;
+	int rc;
+	size_t len;
+};
+
+/* One decode in a thread of its own (so its inflater is made from nothing), with the n-th
+ * allocation on failing. */
+static void *thread_fault(void *arg)
+{
+	struct fault_run *f = arg;
+	struct ecert_buf out = ECERT_BUF_INIT;
+	struct ecert_error e;
+
+	ecert_error_clear(&e);
+	ecert_alloc_fail_after(f->n);
+	f->rc = ecert_qr_decode((char *)f->text->data, f->text->len, &out, &e);
+	f->allocs = ecert_alloc_fail_after(-1);
+	f->len = out.len;
+	ecert_buf_free(&out);
+	return NULL;
+}
+
+/* Allocation failures while a thread makes its inflater: out of memory, cleanly, until
+ * there are enough allocations, then the document. One thread at a time (the fault
+ * injection counter is shared). */
+static void test_alloc_failures_new_thread(void **state)
+{
+	struct ecert_buf jcs = ECERT_BUF_INIT, text = ECERT_BUF_INIT;
+	struct ecert_error e;
+	struct fault_run f;
+	pthread_t th;
+
+	(void)state;
+	typical_jcs("title-engineering.json", &jcs);
+	ecert_error_clear(&e);
+	assert_int_equal(ecert_qr_encode_bytes(jcs.data, jcs.len, 1, &text, &e), ECERT_OK);
+	for (f.n = 0; f.n < 64; f.n++) {
+		f.text = &text;
+		assert_int_equal(pthread_create(&th, NULL, thread_fault, &f), 0);
+		assert_int_equal(pthread_join(th, NULL), 0);
+		if (f.allocs <= f.n)
+			break;
+		assert_int_equal(f.rc, ECERT_ERR_NOMEM);
+		assert_int_equal(f.len, 0);
+	}
+	assert_true(f.n < 64);
+	assert_int_equal(f.rc, ECERT_OK);
+	assert_int_equal(f.len, jcs.len);
+	ecert_buf_free(&jcs);
+	ecert_buf_free(&text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -524,6 +910,13 @@ int main(void)
 	    cmocka_unit_test(test_document_bound),
 	    cmocka_unit_test(test_zip_bomb),
 	    cmocka_unit_test(test_alloc_failures),
+	    cmocka_unit_test(test_header_as_zlib),
+	    cmocka_unit_test(test_dictionary_id),
+	    cmocka_unit_test(test_trailer),
+	    cmocka_unit_test(test_truncated_stream),
+	    cmocka_unit_test(test_decode_after_failures),
+	    cmocka_unit_test(test_threads),
+	    cmocka_unit_test(test_alloc_failures_new_thread),
 	};
 	ecert_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);

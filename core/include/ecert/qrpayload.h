@@ -27,7 +27,9 @@ int ecert_qr_encode_bytes(const unsigned char *json, size_t len, int use_dict,
 /* Decode QR text to the JSON bytes it carries (appended to out, at most
  * ECERT_QR_DOC_MAX). Errors: ECERT_ERR_QR_PREFIX, ECERT_ERR_ENCODING (bad base45),
  * ECERT_ERR_QR_INFLATE, ECERT_ERR_QR_SIZE, ECERT_ERR_QR_TRAILING. Trailing whitespace
- * (CR/LF a scanner adds) is ignored. */
+ * (CR/LF a scanner adds) is ignored. Thread-safe: each thread that decodes keeps its own
+ * inflater (zlib's state and 32 KiB window, and a document buffer: about 56 KB) for its
+ * next decode, freed when the thread ends (the main thread's at exit). */
 int ecert_qr_decode(const char *text, size_t len, struct ecert_buf *out,
 		    struct ecert_error *err);
 
