@@ -3,7 +3,7 @@
  * Properties checked on every input:
  *   - a rejection is one of the ECERT_ERR_JSON_* codes, recorded in err with a message
  *     and a location, and *out stays NULL. ECERT_ERR_NOMEM cannot happen here (no fault
- *     injection), so it would mean that the validator accepted bytes cJSON refused;
+ *     injection is armed);
  *   - an accepted document canonicalizes (JCS); the canonical text parses again under
  *     the same depth bound, to the same value (cJSON_Compare), and canonicalizes to the
  *     same bytes: parse → JCS → parse → JCS is stable.

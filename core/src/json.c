@@ -1,13 +1,22 @@
 /* ecert — strict JSON parsing (DESIGN §3).
  *
  * cJSON alone accepts duplicate keys, invalid UTF-8 and leading zeros, skips a BOM and
- * turns 1e999 into infinity. So a document goes through three steps:
- *   1. a bounded single-pass validator over the bytes (RFC 8259 grammar, UTF-8 validity,
- *      \u escapes forming valid surrogate pairs, depth and size bounds), which reports
- *      the line, column and byte offset of the first problem;
- *   2. cJSON builds the tree from the same bytes (it can no longer fail except for memory);
- *   3. a walk over the tree rejects duplicate keys (after unescaping, so "a" and "\u0061"
- *      are the same key) and numbers that do not fit a finite double, naming the key path. */
+ * turns 1e999 into infinity. So the text is read here instead, in one bounded pass that
+ *   - validates it (RFC 8259 grammar, UTF-8 validity, \u escapes forming valid surrogate
+ *     pairs, depth and size bounds) and reports the line, column and byte offset of the
+ *     first problem, and
+ *   - builds the tree cJSON_ParseWithLengthOpts would build from the same bytes: the same
+ *     nodes in the same order, allocated through cJSON's hooks (cJSON_malloc) so that
+ *     cJSON_Delete frees them, strings unescaped to the same bytes, numbers converted as
+ *     cJSON converts them (strtod, valueint saturated).
+ * Duplicate keys (compared after unescaping, so "a" and "\u0061" are the same key) and
+ * numbers that do not fit a finite double are noticed while the tree is built but
+ * reported only once the whole text is known to be well-formed, by a walk over the tree
+ * that names the key path of the first one (depth first, an object's own keys before its
+ * members'): a syntax error anywhere wins, and the answer does not depend on the order in
+ * which the problems were met. Without such a problem there is no walk. */
+#include <limits.h>
+#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,17 +39,26 @@
 /* Longest quotation of a duplicate key in a message (bytes, with the NUL). */
 #define QUOTE_MAX 48
 
+/* Longest decimal point of a locale that a number is copied with for strtod (bytes: one
+ * UTF-8 character). */
+#define DECIMAL_POINT_MAX 4
+
 static const char BOM[] = "\xEF\xBB\xBF";
+
+static const char NOMEM_TREE[] = "out of memory building the JSON tree";
+static const char NOMEM_DUPS[] = "out of memory checking for duplicate keys";
 
 struct scanner {
 	const unsigned char *s;
 	size_t len;
 	size_t pos;
 	int max_depth;
+	int suspect;       /* a duplicate key or a non-finite number is in the tree */
+	const char *nomem; /* an allocation failed (the message): from then on nothing is built */
 	struct ecert_error *err;
 };
 
-/* ---- step 1: the validator ---------------------------------------------------------- */
+/* ---- validation ---------------------------------------------------------------------- */
 
 /* Fail at byte offset `at`: where = "line L, column C (byte N)". Columns count
  * characters (UTF-8 lead bytes), so a column points at what an editor shows. */
@@ -132,8 +150,9 @@ static int scan_hex4(struct scanner *sc, unsigned *cu)
 	return ECERT_OK;
 }
 
-/* A backslash escape; sc->pos at the backslash. RFC 8259 §7. */
-static int scan_escape(struct scanner *sc)
+/* A backslash escape; sc->pos at the backslash. RFC 8259 §7. *n is the number of bytes
+ * it stands for once unescaped (UTF-8). */
+static int scan_escape(struct scanner *sc, size_t *n)
 {
 	size_t at = sc->pos;
 	unsigned hi, lo;
@@ -153,6 +172,7 @@ static int scan_escape(struct scanner *sc)
 	case 'r':
 	case 't':
 		sc->pos++;
+		*n = 1;
 		return ECERT_OK;
 	case 'u':
 		break;
@@ -169,8 +189,10 @@ static int scan_escape(struct scanner *sc)
 	if (hi >= 0xDC00 && hi <= 0xDFFF)
 		return scan_fail(sc, at, ECERT_ERR_JSON_SURROGATE,
 				 "lone low surrogate \\u%04X (no high surrogate before it)", hi);
-	if (hi < 0xD800 || hi > 0xDBFF)
+	if (hi < 0xD800 || hi > 0xDBFF) {
+		*n = hi < 0x80 ? 1 : hi < 0x800 ? 2 : 3;
 		return ECERT_OK;
+	}
 	/* a high surrogate must be followed at once by an escaped low surrogate */
 	if (sc->pos + 1 >= sc->len || sc->s[sc->pos] != '\\' || sc->s[sc->pos + 1] != 'u')
 		return scan_fail(sc, at, ECERT_ERR_JSON_SURROGATE,
@@ -182,6 +204,7 @@ static int scan_escape(struct scanner *sc)
 		return scan_fail(sc, at, ECERT_ERR_JSON_SURROGATE,
 				 "high surrogate \\u%04X followed by \\u%04X, not a low surrogate",
 				 hi, lo);
+	*n = 4;
 	return ECERT_OK;
 }
 
@@ -243,38 +266,77 @@ static int scan_utf8(struct scanner *sc)
 	return ECERT_OK;
 }
 
-/* A string; sc->pos at the opening quote. */
-static int scan_string(struct scanner *sc)
+/* The bytes that stand for themselves in a string: printable ASCII other than '"' and
+ * '\\' (a table, as this is the loop most of a document goes through). */
+static const unsigned char plain[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x00 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x10 */
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x20: '"' */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x30 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x40 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, /* 0x50: '\\' */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x60 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x70 */
+	/* 0x80-0xFF: 0 */
+};
+
+static int is_cont(unsigned char c)
 {
-	size_t start = sc->pos;
+	return (c & 0xC0) == 0x80;
+}
+
+/* A string; sc->pos at the opening quote, then after the closing one. *out_len is its
+ * length once unescaped; *escaped says whether it has any escape. */
+static int scan_string(struct scanner *sc, size_t *out_len, int *escaped)
+{
+	const unsigned char *s = sc->s;
+	size_t len = sc->len, start = sc->pos, pos = start + 1, shrink = 0, n = 0;
 	int rc;
 
-	sc->pos++;
+	*escaped = 0;
 	for (;;) {
 		unsigned char c;
 
-		if (sc->pos >= sc->len)
+		while (pos < len && plain[s[pos]])
+			pos++;
+		if (pos >= len)
 			return scan_fail(sc, start, ECERT_ERR_JSON_SYNTAX, "unterminated string");
-		c = sc->s[sc->pos];
-		if (c == '"') {
-			sc->pos++;
-			return ECERT_OK;
+		c = s[pos];
+		if (c == '"')
+			break;
+		/* The common valid UTF-8 forms at once: two bytes, and three bytes where the
+		 * second byte has no narrower range (not after 0xE0 or 0xED); scan_utf8 has
+		 * the rest and every error. */
+		if (c >= 0xE1 && c <= 0xEF && c != 0xED && pos + 2 < len && is_cont(s[pos + 1]) &&
+		    is_cont(s[pos + 2])) {
+			pos += 3;
+			continue;
 		}
+		if (c >= 0xC2 && c <= 0xDF && pos + 1 < len && is_cont(s[pos + 1])) {
+			pos += 2;
+			continue;
+		}
+		sc->pos = pos;
 		if (c == '\\') {
-			rc = scan_escape(sc);
+			rc = scan_escape(sc, &n);
+			if (rc == ECERT_OK) {
+				shrink += sc->pos - pos - n;
+				*escaped = 1;
+			}
 		} else if (c < 0x20) {
-			return scan_fail(sc, sc->pos, ECERT_ERR_JSON_SYNTAX,
+			return scan_fail(sc, pos, ECERT_ERR_JSON_SYNTAX,
 					 "raw control character U+%04X in a string (must be escaped)",
 					 c);
-		} else if (c < 0x80) {
-			sc->pos++;
-			continue;
 		} else {
 			rc = scan_utf8(sc);
 		}
 		if (rc != ECERT_OK)
 			return rc;
+		pos = sc->pos;
 	}
+	*out_len = pos - start - 1 - shrink;
+	sc->pos = pos + 1;
+	return ECERT_OK;
 }
 
 /* A number, RFC 8259 §6: -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)? */
@@ -337,20 +399,232 @@ static int scan_literal(struct scanner *sc, const char *word)
 	return ECERT_OK;
 }
 
-static int scan_value(struct scanner *sc, int depth);
+/* ---- building the tree --------------------------------------------------------------- */
 
-/* The body of an array or object; sc->pos at '[' or '{'. */
-static int scan_container(struct scanner *sc, int depth)
+/* n bytes from cJSON's allocator, which cJSON_Delete frees with, or NULL once an
+ * allocation has failed: from then on the text is only validated, so that a syntax
+ * error further on is still the answer. */
+static void *tree_alloc(struct scanner *sc, size_t n)
 {
-	size_t open = sc->pos;
+	void *m;
+
+	if (sc->nomem)
+		return NULL;
+	m = cJSON_malloc(n);
+	if (!m)
+		sc->nomem = NOMEM_TREE;
+	return m;
+}
+
+static cJSON *new_node(struct scanner *sc)
+{
+	cJSON *node = tree_alloc(sc, sizeof(*node));
+
+	if (node)
+		*node = (cJSON){0};
+	return node;
+}
+
+/* The four hex digits at p (already validated). */
+static unsigned hex4(const unsigned char *p)
+{
+	unsigned v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		v = v << 4 | (unsigned)hex_value(p[i]);
+	return v;
+}
+
+static unsigned char *put_utf8(unsigned char *o, unsigned cp)
+{
+	if (cp < 0x80) {
+		*o++ = (unsigned char)cp;
+	} else if (cp < 0x800) {
+		*o++ = (unsigned char)(0xC0 | cp >> 6);
+		*o++ = (unsigned char)(0x80 | (cp & 0x3F));
+	} else if (cp < 0x10000) {
+		*o++ = (unsigned char)(0xE0 | cp >> 12);
+		*o++ = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+		*o++ = (unsigned char)(0x80 | (cp & 0x3F));
+	} else {
+		*o++ = (unsigned char)(0xF0 | cp >> 18);
+		*o++ = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+		*o++ = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+		*o++ = (unsigned char)(0x80 | (cp & 0x3F));
+	}
+	return o;
+}
+
+/* Copy the body of a string that scan_string accepted (n bytes between the quotes) to
+ * out, unescaped: a \u escape, or a surrogate pair of them, becomes its UTF-8 form. */
+static void unescape(const unsigned char *in, size_t n, unsigned char *out)
+{
+	const unsigned char *end = in + n;
+	unsigned cp;
+
+	while (in < end) {
+		if (*in != '\\') {
+			*out++ = *in++;
+			continue;
+		}
+		switch (in[1]) {
+		case 'b':
+			*out++ = '\b';
+			break;
+		case 'f':
+			*out++ = '\f';
+			break;
+		case 'n':
+			*out++ = '\n';
+			break;
+		case 'r':
+			*out++ = '\r';
+			break;
+		case 't':
+			*out++ = '\t';
+			break;
+		case 'u':
+			cp = hex4(in + 2);
+			if (cp >= 0xD800 && cp <= 0xDBFF) {
+				cp = 0x10000 + ((cp & 0x3FF) << 10 | (hex4(in + 8) & 0x3FF));
+				in += 6;
+			}
+			out = put_utf8(out, cp);
+			in += 4;
+			break;
+		default: /* '"', '\\', '/' */
+			*out++ = in[1];
+			break;
+		}
+		in += 2;
+	}
+}
+
+/* A string at sc->pos (the opening quote). If dst is given, *dst becomes its unescaped
+ * copy, unless an allocation has failed. */
+static int read_string(struct scanner *sc, char **dst)
+{
+	size_t start = sc->pos, n = 0;
+	unsigned char *copy;
+	int escaped, rc;
+
+	if ((rc = scan_string(sc, &n, &escaped)) != ECERT_OK)
+		return rc;
+	if (!dst || !(copy = tree_alloc(sc, n + 1)))
+		return ECERT_OK;
+	if (escaped)
+		unescape(sc->s + start + 1, sc->pos - start - 2, copy);
+	else
+		memcpy(copy, sc->s + start + 1, n);
+	copy[n] = '\0';
+	*dst = (char *)copy;
+	return ECERT_OK;
+}
+
+/* Give item the value cJSON gives the number token tok (n bytes, at most
+ * ECERT_JSON_NUMBER_MAX_CHARS): strtod on a copy in which '.' is the locale's decimal
+ * point, as strtod wants it, and valueint saturated as cJSON_SetNumberHelper does. */
+static void set_number(cJSON *item, const unsigned char *tok, size_t n)
+{
+	char buf[ECERT_JSON_NUMBER_MAX_CHARS + DECIMAL_POINT_MAX + 1];
+	size_t i, o = 0;
+	double v;
+
+	for (i = 0; i < n; i++) {
+		if (tok[i] == '.') {
+			const char *dp = localeconv()->decimal_point;
+			size_t dn = strlen(dp);
+
+			if (dn == 0 || dn > DECIMAL_POINT_MAX) {
+				dp = ".";
+				dn = 1;
+			}
+			memcpy(buf + o, dp, dn);
+			o += dn;
+		} else {
+			buf[o++] = (char)tok[i];
+		}
+	}
+	buf[o] = '\0';
+	v = strtod(buf, NULL);
+	item->type = cJSON_Number;
+	item->valuedouble = v;
+	if (v >= (double)INT_MAX)
+		item->valueint = INT_MAX;
+	else if (v <= (double)INT_MIN)
+		item->valueint = INT_MIN;
+	else
+		item->valueint = (int)v;
+}
+
+static int cmp_keys(const void *a, const void *b)
+{
+	const cJSON *const *x = a;
+	const cJSON *const *y = b;
+
+	return strcmp((*x)->string, (*y)->string);
+}
+
+/* The key that object obj (n members) has twice, or NULL: for a small object the first
+ * key, in member order, that comes again; for a larger one the least such key in strcmp
+ * order. ECERT_ERR_NOMEM if the array to sort could not be allocated. */
+static int find_duplicate(const cJSON *obj, size_t n, const char **dup)
+{
+	const cJSON *a, *b, **v;
+	size_t i;
+
+	*dup = NULL;
+	if (n <= DUP_PAIRWISE_MAX) {
+		for (a = obj->child; a; a = a->next)
+			for (b = a->next; b; b = b->next)
+				if (a->string[0] == b->string[0] &&
+				    strcmp(a->string, b->string) == 0) {
+					*dup = b->string;
+					return ECERT_OK;
+				}
+		return ECERT_OK;
+	}
+	v = ecert_malloc(n * sizeof(*v));
+	if (!v)
+		return ECERT_ERR_NOMEM;
+	i = 0;
+	for (a = obj->child; a; a = a->next)
+		v[i++] = a;
+	qsort(v, n, sizeof(*v), cmp_keys);
+	for (i = 1; i < n; i++) {
+		if (strcmp(v[i - 1]->string, v[i]->string) == 0) {
+			*dup = v[i]->string;
+			break;
+		}
+	}
+	ecert_free(v);
+	return ECERT_OK;
+}
+
+/* ---- the parser: validation and tree in one pass ----------------------------------- */
+
+/* Every scan_* below that takes an item fills it (type, value, children) when it is not
+ * NULL; it is NULL once an allocation has failed. */
+static int scan_value(struct scanner *sc, int depth, cJSON *item);
+
+/* The body of an array or object; sc->pos at '[' or '{'. Members are linked as cJSON
+ * links them: next/prev, and the first member's prev is the last one. */
+static int scan_container(struct scanner *sc, int depth, cJSON *item)
+{
+	size_t open = sc->pos, n = 0;
 	int is_obj = sc->s[open] == '{';
 	unsigned char close = is_obj ? '}' : ']';
+	cJSON *node, *last = NULL;
+	const char *dup;
 	char d[16];
 	int rc;
 
 	if (depth + 1 > sc->max_depth)
 		return scan_fail(sc, open, ECERT_ERR_JSON_DEPTH,
 				 "nesting deeper than %d levels", sc->max_depth);
+	if (item)
+		item->type = is_obj ? cJSON_Object : cJSON_Array;
 	sc->pos++;
 	skip_ws(sc);
 	if (sc->pos < sc->len && sc->s[sc->pos] == close) {
@@ -358,6 +632,17 @@ static int scan_container(struct scanner *sc, int depth)
 		return ECERT_OK;
 	}
 	for (;;) {
+		node = item ? new_node(sc) : NULL;
+		if (node) {
+			if (last) {
+				last->next = node;
+				node->prev = last;
+			} else {
+				item->child = node;
+			}
+			last = node;
+			n++;
+		}
 		if (is_obj) {
 			if (sc->pos >= sc->len || sc->s[sc->pos] != '"') {
 				if (sc->pos < sc->len && sc->s[sc->pos] == '\'')
@@ -370,7 +655,7 @@ static int scan_container(struct scanner *sc, int depth)
 						 "expected a string key, found %s",
 						 describe(sc, sc->pos, d));
 			}
-			if ((rc = scan_string(sc)) != ECERT_OK)
+			if ((rc = read_string(sc, node ? &node->string : NULL)) != ECERT_OK)
 				return rc;
 			skip_ws(sc);
 			if (sc->pos >= sc->len || sc->s[sc->pos] != ':')
@@ -383,7 +668,7 @@ static int scan_container(struct scanner *sc, int depth)
 			return scan_fail(sc, sc->pos, ECERT_ERR_JSON_SYNTAX,
 					 "trailing comma in array");
 		}
-		if ((rc = scan_value(sc, depth + 1)) != ECERT_OK)
+		if ((rc = scan_value(sc, depth + 1, node)) != ECERT_OK)
 			return rc;
 		skip_ws(sc);
 		if (sc->pos < sc->len && sc->s[sc->pos] == ',') {
@@ -393,7 +678,7 @@ static int scan_container(struct scanner *sc, int depth)
 		}
 		if (sc->pos < sc->len && sc->s[sc->pos] == close) {
 			sc->pos++;
-			return ECERT_OK;
+			break;
 		}
 		if (sc->pos >= sc->len)
 			return scan_fail(sc, open, ECERT_ERR_JSON_SYNTAX, "unterminated %s",
@@ -401,12 +686,49 @@ static int scan_container(struct scanner *sc, int depth)
 		return scan_fail(sc, sc->pos, ECERT_ERR_JSON_SYNTAX, "expected ',' or '%c', found %s",
 				 close, describe(sc, sc->pos, d));
 	}
+	if (last)
+		item->child->prev = last;
+	/* Once one problem is known the walk finds the first; until then look for one. */
+	if (is_obj && n > 1 && !sc->nomem && !sc->suspect) {
+		if (find_duplicate(item, n, &dup) != ECERT_OK)
+			sc->nomem = NOMEM_DUPS;
+		else if (dup)
+			sc->suspect = 1;
+	}
+	return ECERT_OK;
+}
+
+/* A literal; item, if given, becomes `type` (true has valueint 1, as cJSON makes it). */
+static int scan_literal_value(struct scanner *sc, const char *word, int type, cJSON *item)
+{
+	int rc = scan_literal(sc, word);
+
+	if (rc == ECERT_OK && item) {
+		item->type = type;
+		if (type == cJSON_True)
+			item->valueint = 1;
+	}
+	return rc;
+}
+
+static int scan_number_value(struct scanner *sc, cJSON *item)
+{
+	size_t start = sc->pos;
+	int rc = scan_number(sc);
+
+	if (rc == ECERT_OK && item) {
+		set_number(item, sc->s + start, sc->pos - start);
+		if (!isfinite(item->valuedouble))
+			sc->suspect = 1;
+	}
+	return rc;
 }
 
 /* Any value at sc->pos (whitespace already skipped); depth = enclosing containers. */
-static int scan_value(struct scanner *sc, int depth)
+static int scan_value(struct scanner *sc, int depth, cJSON *item)
 {
 	char d[16];
+	int rc;
 
 	if (sc->pos >= sc->len)
 		return scan_fail(sc, sc->pos, ECERT_ERR_JSON_SYNTAX,
@@ -414,15 +736,18 @@ static int scan_value(struct scanner *sc, int depth)
 	switch (sc->s[sc->pos]) {
 	case '{':
 	case '[':
-		return scan_container(sc, depth);
+		return scan_container(sc, depth, item);
 	case '"':
-		return scan_string(sc);
+		rc = read_string(sc, item ? &item->valuestring : NULL);
+		if (item)
+			item->type = cJSON_String;
+		return rc;
 	case 't':
-		return scan_literal(sc, "true");
+		return scan_literal_value(sc, "true", cJSON_True, item);
 	case 'f':
-		return scan_literal(sc, "false");
+		return scan_literal_value(sc, "false", cJSON_False, item);
 	case 'n':
-		return scan_literal(sc, "null");
+		return scan_literal_value(sc, "null", cJSON_NULL, item);
 	case 'N':
 		return scan_fail(sc, sc->pos, ECERT_ERR_JSON_NUMBER, "NaN is not JSON");
 	case 'I':
@@ -440,7 +765,7 @@ static int scan_value(struct scanner *sc, int depth)
 	case '7':
 	case '8':
 	case '9':
-		return scan_number(sc);
+		return scan_number_value(sc, item);
 	case '\'':
 		return scan_fail(sc, sc->pos, ECERT_ERR_JSON_SYNTAX, "single quotes are not JSON");
 	case '/':
@@ -451,7 +776,8 @@ static int scan_value(struct scanner *sc, int depth)
 	}
 }
 
-static int scan_document(struct scanner *sc)
+/* The whole text; *root is the tree built so far, also on failure (the caller frees it). */
+static int scan_document(struct scanner *sc, cJSON **root)
 {
 	int rc;
 
@@ -462,7 +788,8 @@ static int scan_document(struct scanner *sc)
 	if (sc->pos >= sc->len)
 		return scan_fail(sc, sc->pos, ECERT_ERR_JSON_SYNTAX,
 				 "empty document (expected a value)");
-	if ((rc = scan_value(sc, 0)) != ECERT_OK)
+	*root = new_node(sc);
+	if ((rc = scan_value(sc, 0, *root)) != ECERT_OK)
 		return rc;
 	skip_ws(sc);
 	if (sc->pos < sc->len) {
@@ -475,7 +802,7 @@ static int scan_document(struct scanner *sc)
 	return ECERT_OK;
 }
 
-/* ---- step 3: the tree walk ---------------------------------------------------------- */
+/* ---- reporting a duplicate key or an out-of-range number: the tree walk ------------- */
 
 /* The key path of the node being checked ("credentialSubject.name", "items[2]"),
  * truncated at a character boundary if it does not fit. */
@@ -547,14 +874,6 @@ static void path_pop(struct path *p, size_t old)
 	p->buf[old] = '\0';
 }
 
-static int cmp_keys(const void *a, const void *b)
-{
-	const cJSON *const *x = a;
-	const cJSON *const *y = b;
-
-	return strcmp((*x)->string, (*y)->string);
-}
-
 static int dup_fail(struct path *p, const char *key, struct ecert_error *err)
 {
 	char quoted[QUOTE_MAX];
@@ -570,38 +889,15 @@ static int dup_fail(struct path *p, const char *key, struct ecert_error *err)
 
 static int check_duplicates(const cJSON *obj, struct path *p, struct ecert_error *err)
 {
-	const cJSON *a, *b, **v = NULL;
-	size_t n = 0, i;
-	int rc = ECERT_ERR_NOMEM;
+	const cJSON *a;
+	const char *dup;
+	size_t n = 0;
 
 	cJSON_ArrayForEach(a, obj)
 		n++;
-	if (n <= DUP_PAIRWISE_MAX) {
-		for (a = obj->child; a; a = a->next)
-			for (b = a->next; b; b = b->next)
-				if (strcmp(a->string, b->string) == 0)
-					return dup_fail(p, b->string, err);
-		return ECERT_OK;
-	}
-	v = ecert_malloc(n * sizeof(*v));
-	if (!v) {
-		rc = ecert_fail(err, ECERT_ERR_NOMEM, "out of memory checking for duplicate keys");
-		goto out;
-	}
-	i = 0;
-	cJSON_ArrayForEach(a, obj)
-		v[i++] = a;
-	qsort(v, n, sizeof(*v), cmp_keys);
-	for (i = 1; i < n; i++) {
-		if (strcmp(v[i - 1]->string, v[i]->string) == 0) {
-			rc = dup_fail(p, v[i]->string, err);
-			goto out;
-		}
-	}
-	rc = ECERT_OK;
-out:
-	ecert_free(v);
-	return rc;
+	if (find_duplicate(obj, n, &dup) != ECERT_OK)
+		return ecert_fail(err, ECERT_ERR_NOMEM, "%s", NOMEM_DUPS);
+	return dup ? dup_fail(p, dup, err) : ECERT_OK;
 }
 
 static int check_tree(const cJSON *node, struct path *p, struct ecert_error *err)
@@ -642,9 +938,9 @@ static int check_tree(const cJSON *node, struct path *p, struct ecert_error *err
 int ecert_json_parse(const char *text, size_t len, const struct ecert_json_limits *limits,
 		     cJSON **out, struct ecert_error *err)
 {
-	struct scanner sc = {(const unsigned char *)text, len, 0, ECERT_JSON_MAX_DEPTH, err};
+	struct scanner sc = {(const unsigned char *)text, len, 0, ECERT_JSON_MAX_DEPTH, 0, NULL,
+			     err};
 	size_t max_bytes = ECERT_JSON_MAX_BYTES;
-	struct path p = {{0}, 0};
 	cJSON *tree = NULL;
 	int rc;
 
@@ -662,16 +958,21 @@ int ecert_json_parse(const char *text, size_t len, const struct ecert_json_limit
 				  "document is %zu bytes, larger than the %zu-byte limit", len,
 				  max_bytes);
 	}
-	if ((rc = scan_document(&sc)) != ECERT_OK)
-		return rc;
-	/* The bytes are valid strict JSON, so cJSON can only fail for lack of memory. */
-	tree = cJSON_ParseWithLengthOpts(text, len, NULL, 0);
-	if (!tree) {
-		ecert_error_where(err, "%s", "");
-		return ecert_fail(err, ECERT_ERR_NOMEM, "out of memory building the JSON tree");
-	}
-	if ((rc = check_tree(tree, &p, err)) != ECERT_OK)
+	if ((rc = scan_document(&sc, &tree)) != ECERT_OK)
 		goto out;
+	/* The text is well-formed: what is left is memory, then the problems the walk names. */
+	if (sc.nomem) {
+		if (sc.nomem == NOMEM_TREE)
+			ecert_error_where(err, "%s", "");
+		rc = ecert_fail(err, ECERT_ERR_NOMEM, "%s", sc.nomem);
+		goto out;
+	}
+	if (sc.suspect) {
+		struct path p = {{0}, 0};
+
+		if ((rc = check_tree(tree, &p, err)) != ECERT_OK)
+			goto out;
+	}
 	*out = tree;
 	tree = NULL;
 	rc = ECERT_OK;

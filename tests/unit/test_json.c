@@ -268,6 +268,44 @@ static void test_duplicates(void **state)
 	ecert_buf_free(&b);
 }
 
+/* Which problem is reported when a text has several: one pass meets them in text order,
+ * but a syntax error anywhere wins, then memory, then the first duplicate key or
+ * out-of-range number in the walk's order (an object's own keys before its members). */
+static void test_precedence(void **state)
+{
+	struct ecert_error e;
+	cJSON *v = NULL;
+	long n;
+
+	(void)state;
+	e = expect("{\"a\":1,\"a\":2,}", ECERT_ERR_JSON_SYNTAX);
+	assert_string_equal(e.where, "line 1, column 14 (byte 13)");
+	expect("[1e400,x]", ECERT_ERR_JSON_SYNTAX);
+	expect("{\"a\":1,\"a\":2} x", ECERT_ERR_JSON_TRAILING);
+	expect("[{\"a\":1,\"a\":2},[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+	       ECERT_ERR_JSON_DEPTH);
+	e = expect("{\"x\":{\"n\":1e400},\"b\":1,\"b\":2}", ECERT_ERR_JSON_DUPKEY);
+	assert_string_equal(e.where, "b");
+	e = expect("[{\"a\":1,\"a\":2},1e400]", ECERT_ERR_JSON_DUPKEY);
+	assert_string_equal(e.where, "[0].a");
+	e = expect("[1e400,{\"a\":1,\"a\":2}]", ECERT_ERR_JSON_NUMBER);
+	assert_string_equal(e.where, "[0]");
+	/* the first key that comes again, in member order */
+	e = expect("{\"b\":1,\"a\":1,\"a\":2,\"b\":2}", ECERT_ERR_JSON_DUPKEY);
+	assert_string_equal(e.where, "b");
+	/* with the allocations from the n-th on failing, a text that is not JSON still says
+	 * why (without the fault-injection hook nothing fails: the same answer) */
+	for (n = 0; n < 8; n++) {
+		ecert_error_clear(&e);
+		ecert_alloc_fail_after(n);
+		assert_int_equal(ecert_json_parse("{\"a\":[\"b\",2,x]}", 15, NULL, &v, &e),
+				 ECERT_ERR_JSON_SYNTAX);
+		ecert_alloc_fail_after(-1);
+		assert_null(v);
+		assert_string_equal(e.where, "line 1, column 13 (byte 12)");
+	}
+}
+
 /* depth nested arrays, or objects when obj is set: [[...]] / {"a":{"a":...}} */
 static char *nested(int depth, int obj)
 {
@@ -557,6 +595,7 @@ int main(void)
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_surrogates),
 		cmocka_unit_test(test_duplicates),
+		cmocka_unit_test(test_precedence),
 		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_size),
 		cmocka_unit_test(test_locations),
