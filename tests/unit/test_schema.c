@@ -383,6 +383,127 @@ static void test_unknown_keywords(void **state)
 	     "1");
 }
 
+/* A schema is compiled before use; errors in it still show only where a document takes
+ * validation, and in the interpreter's order. */
+static void test_schema_errors_stay_lazy(void **state)
+{
+	(void)state;
+	/* "type" entries are read until one matches */
+	pass("{\"type\":[\"string\",1]}", "\"x\"");
+	fails("{\"type\":[\"string\",1]}", "1", ECERT_ERR_UNSUPPORTED, "", "must list type names");
+	pass("{\"type\":[\"string\",\"text\"]}", "\"x\"");
+	fails("{\"type\":[\"string\",\"text\"]}", "1", ECERT_ERR_UNSUPPORTED, "", "unknown type");
+	/* string keywords of a non-string: well-formed is enough */
+	pass("{\"pattern\":\"([\"}", "1");
+	pass("{\"format\":\"email\"}", "1");
+	/* a broken branch after the one that matched */
+	pass("{\"anyOf\":[{\"type\":\"string\"},{\"minProperties\":1}]}", "\"x\"");
+	pass("{\"properties\":{\"a\":{\"uniqueItems\":true}}}", "{\"b\":[]}");
+	/* "required" entries in order: a missing name before a broken entry */
+	fails("{\"required\":[\"b\",2,\"a\"]}", "{}", ECERT_ERR_SCHEMA, "b", "required");
+	fails("{\"required\":[\"b\",2,\"a\"]}", "{\"b\":1}", ECERT_ERR_UNSUPPORTED, "",
+	      "must list names");
+	/* a pattern outside the matcher's subset is refused when a string reaches it */
+	fails("{\"pattern\":\"\\\\w+\"}", "\"x\"", ECERT_ERR_UNSUPPORTED, "", "outside the subset");
+	fails("{\"properties\":{\"a\":{\"pattern\":\"[[.a.]]\"}}}", "{\"a\":\"x\"}",
+	      ECERT_ERR_UNSUPPORTED, "a", "outside the subset");
+}
+
+/* Lookups by name: duplicate members (cJSON_Parse keeps them), names only "required"
+ * gives, and tables large enough for the hash and for the path without a bitmap. */
+static void test_property_tables(void **state)
+{
+	cJSON *schema, *props, *req, *doc;
+	struct ecert_error e;
+	char name[16];
+
+	(void)state;
+	fails("{\"properties\":{\"a\":{\"type\":\"integer\"}}}", "{\"a\":1,\"a\":\"x\"}",
+	      ECERT_ERR_SCHEMA, "a", "expected integer");
+	/* the first of two "a" in "properties" counts */
+	pass("{\"properties\":{\"a\":{\"type\":\"integer\"},\"a\":{\"type\":\"string\"}}}",
+	     "{\"a\":1}");
+	fails("{\"properties\":{\"a\":{\"type\":\"integer\"},\"a\":{\"type\":\"string\"}}}",
+	      "{\"a\":\"x\"}", ECERT_ERR_SCHEMA, "a", "expected integer");
+	fails("{\"required\":[\"a\"],\"additionalProperties\":false}", "{\"a\":1}",
+	      ECERT_ERR_SCHEMA, "a", "unexpected field");
+	fails("{\"required\":[\"a\"],\"additionalProperties\":false}", "{}", ECERT_ERR_SCHEMA, "a",
+	      "required field is missing");
+	for (int size = 9; size <= 70; size += 61) {
+		schema = cJSON_CreateObject();
+		props = cJSON_AddObjectToObject(schema, "properties");
+		req = cJSON_AddArrayToObject(schema, "required");
+		cJSON_AddFalseToObject(schema, "additionalProperties");
+		doc = cJSON_CreateObject();
+		for (int i = 0; i < size; i++) {
+			snprintf(name, sizeof(name), "p%d", i);
+			cJSON_AddStringToObject(cJSON_AddObjectToObject(props, name), "type",
+			                        "integer");
+			cJSON_AddItemToArray(req, cJSON_CreateString(name));
+			if (i != size - 2)
+				cJSON_AddNumberToObject(doc, name, i);
+		}
+		assert_int_equal(ecert_schema_validate(schema, doc, &e), ECERT_ERR_SCHEMA);
+		snprintf(name, sizeof(name), "p%d", size - 2);
+		assert_string_equal(e.where, name);
+		assert_non_null(strstr(e.msg, "required field is missing"));
+		cJSON_AddStringToObject(doc, name, "x");
+		assert_int_equal(ecert_schema_validate(schema, doc, &e), ECERT_ERR_SCHEMA);
+		assert_string_equal(e.where, name);
+		assert_non_null(strstr(e.msg, "expected integer"));
+		cJSON_ReplaceItemInObjectCaseSensitive(doc, name, cJSON_CreateNumber(1));
+		assert_int_equal(ecert_schema_validate(schema, doc, &e), ECERT_OK);
+		cJSON_AddNumberToObject(doc, "zz", 1);
+		assert_int_equal(ecert_schema_validate(schema, doc, &e), ECERT_ERR_SCHEMA);
+		assert_string_equal(e.where, "zz");
+		cJSON_Delete(schema);
+		cJSON_Delete(doc);
+	}
+}
+
+/* A $ref that is all its schema has is followed without a call of its own, and still
+ * counts one level towards the bound, as before. */
+static void test_ref_links(void **state)
+{
+	char doc[2 * 40 + 1];
+
+	(void)state;
+	fails("{\"$defs\":{\"a\":{\"$ref\":\"#/$defs/b\"},\"b\":{\"$ref\":\"#/$defs/c\"},\"c\":{"
+	      "\"type\":\"string\"}},\"$ref\":\"#/$defs/a\"}",
+	      "1", ECERT_ERR_SCHEMA, "", "expected string");
+	/* two levels per array: 32 arrays fit in ECERT_SCHEMA_DEPTH_MAX, 33 do not */
+	for (int n = 32; n <= 33; n++) {
+		memset(doc, '[', (size_t)n);
+		memset(doc + n, ']', (size_t)n);
+		doc[2 * n] = '\0';
+		if (n == 32)
+			pass("{\"items\":{\"$ref\":\"#\"}}", doc);
+		else
+			fails("{\"items\":{\"$ref\":\"#\"}}", doc, ECERT_ERR_SCHEMA, NULL,
+			      "nested deeper than");
+	}
+}
+
+/* An embedded schema's tree from ecert_schema_get validates as the named schema does. */
+static void test_embedded_tree(void **state)
+{
+	const cJSON *tree;
+	cJSON *doc = cJSON_Parse("{\"kind\":\"title\"}");
+	struct ecert_error a, b;
+
+	(void)state;
+	assert_non_null(doc);
+	assert_int_equal(ecert_schema_get("record.schema.json", &tree, &a), ECERT_OK);
+	ecert_error_clear(&a);
+	ecert_error_clear(&b);
+	assert_int_equal(ecert_schema_validate(tree, doc, &a), ECERT_ERR_SCHEMA);
+	assert_int_equal(ecert_schema_validate_named("record.schema.json", doc, &b),
+	                 ECERT_ERR_SCHEMA);
+	assert_string_equal(a.where, b.where);
+	assert_string_equal(a.msg, b.msg);
+	cJSON_Delete(doc);
+}
+
 /* ------------------------------------------------------------------ the real schemas */
 
 static const char title_cert[] =
@@ -641,6 +762,10 @@ int main(void)
 	    cmocka_unit_test(test_combinators),
 	    cmocka_unit_test(test_if_then_else),
 	    cmocka_unit_test(test_unknown_keywords),
+	    cmocka_unit_test(test_schema_errors_stay_lazy),
+	    cmocka_unit_test(test_property_tables),
+	    cmocka_unit_test(test_ref_links),
+	    cmocka_unit_test(test_embedded_tree),
 	    cmocka_unit_test(test_certificate_schema),
 	    cmocka_unit_test(test_record_schema),
 	};
