@@ -9,6 +9,7 @@
 # files: tampered (one byte changed), revoked, someone else's, out of scope, untrusted key.
 # Test keys only.
 set -u
+. "$(dirname "$0")/lib/common.sh"
 
 : "${ECERT_BIN:?ECERT_BIN must name the directory of the built programs}"
 : "${ECERT_SRC:?ECERT_SRC must name the source tree}"
@@ -17,10 +18,8 @@ ISSUER="$ECERT_BIN/ecert-issuer"
 VERIFIER="$ECERT_BIN/ecert-verifier"
 CASES="$ECERT_SRC/tests/data/rules-cases.json"
 GEN="$ECERT_SRC/tests/e2e/claims-cases.py"
-for p in "$KEYS" "$ISSUER" "$VERIFIER"; do
-	[ -x "$p" ] || { echo "no $p: skipped"; exit 77; }
-done
-command -v python3 >/dev/null || { echo "no python3: skipped"; exit 77; }
+need_progs "$KEYS" "$ISSUER" "$VERIFIER"
+need_cmds python3
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ecert-e2e-claims.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
@@ -29,30 +28,6 @@ unset ECERT_PASSPHRASE ECERT_LANG
 # A fixed clock for issuing and verifying (ecert_time_now honours ECERT_NOW): every
 # evidence date of the cases is before it, and the results never depend on the day.
 export ECERT_NOW=2024-03-01T10:00:00+08:00
-
-failures=0
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-
-# run EXPECTED_RC DESCRIPTION -- COMMAND...: output in $work/out and $work/err
-run() {
-	local want=$1 desc=$2 rc
-	shift 3
-	"$@" >out 2>err
-	rc=$?
-	if [ "$rc" -ne "$want" ]; then
-		fail "$desc: exit $rc, want $want"
-		sed 's/^/    stdout: /' out >&2
-		sed 's/^/    stderr: /' err >&2
-	fi
-	return 0
-}
-
-has() { # has FILE PATTERN DESCRIPTION
-	grep -q -- "$2" "$1" || { fail "$3: '$2' not in $1"; sed 's/^/    /' "$1" >&2; }
-}
 
 # ---- keys and trust lists ----
 (umask 077 && printf 'test-only root passphrase\n' >root-pass.txt &&
@@ -336,8 +311,4 @@ has out "\[FAIL\] pathway" "revoked basis: the pathway fails"
 has out "revoked" "revoked basis: says revoked"
 has out "Result: INVALID (the career pathway it names does not hold)" "revoked basis: the result line says why"
 
-if [ "$failures" -ne 0 ]; then
-	echo "$failures failure(s)" >&2
-	exit 1
-fi
-echo "claims: all passed"
+finish "claims: all passed"

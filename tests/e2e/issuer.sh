@@ -10,6 +10,7 @@
 # the line and field named, and nothing written. The full ID numbers of the records must
 # never appear in any output, file or register. Test keys and people only.
 set -u
+. "$(dirname "$0")/lib/common.sh"
 
 : "${ECERT_BIN:?ECERT_BIN must name the directory of the built programs}"
 : "${ECERT_TEST_DATA:?ECERT_TEST_DATA must name the tests directory}"
@@ -17,12 +18,8 @@ KEYS="$ECERT_BIN/ecert-keys"
 ISSUER="$ECERT_BIN/ecert-issuer"
 TOOL="${ECERT_TOOLS:-$ECERT_BIN/../tests/tools}/ecert-testtool"
 DATA="$ECERT_TEST_DATA/data/issue"
-for p in "$KEYS" "$ISSUER" "$TOOL"; do
-	[ -x "$p" ] || { echo "no $p: skipped"; exit 77; }
-done
-for c in zbarimg iconv sqlite3 openssl; do
-	command -v "$c" >/dev/null || { echo "no $c: skipped"; exit 77; }
-done
+need_progs "$KEYS" "$ISSUER" "$TOOL"
+need_cmds zbarimg iconv sqlite3 openssl
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ecert-e2e-issuer.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
@@ -31,39 +28,11 @@ unset ECERT_PASSPHRASE ECERT_LANG
 # A fixed clock (ecert_time_now honours ECERT_NOW): "today" is 2025-07-01 in China.
 export ECERT_NOW=2025-07-01T10:00:00+08:00
 # every output of every command, to look for full ID numbers at the end
-: >all-output.log
+E2E_RUN_LOG=$work/all-output.log
+: >"$E2E_RUN_LOG"
 # inputs made from the fixtures live in in/ (the search for ID numbers skips it)
 mkdir in
 
-failures=0
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-
-# run EXPECTED_RC DESCRIPTION -- COMMAND...: output in $work/out and $work/err
-run() {
-	local want=$1 desc=$2 rc
-	shift 3
-	"$@" >out 2>err
-	rc=$?
-	cat out err >>all-output.log
-	if [ "$rc" -ne "$want" ]; then
-		fail "$desc: exit $rc, want $want"
-		sed 's/^/    stdout: /' out >&2
-		sed 's/^/    stderr: /' err >&2
-	fi
-}
-
-has() { # has FILE PATTERN DESCRIPTION
-	grep -q -- "$2" "$1" || { fail "$3: '$2' not in $1"; sed 's/^/    /' "$1" >&2; }
-}
-
-hasnt() { # hasnt FILE PATTERN DESCRIPTION
-	if grep -q -- "$2" "$1"; then
-		fail "$3: '$2' unexpectedly in $1"
-	fi
-}
 
 # idnum 17DIGITS: set ID to the 18-character number with its GB 11643 check character
 idnum() {
@@ -467,8 +436,4 @@ for id in $ids 220104198001012513; do
 	fi
 done
 
-if [ "$failures" -gt 0 ]; then
-	echo "$failures failure(s)" >&2
-	exit 1
-fi
-echo "issuer e2e: all checks passed"
+finish "issuer e2e: all checks passed"

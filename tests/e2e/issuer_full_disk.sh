@@ -84,8 +84,4 @@ after_failure fsize "$rc"
 [ "$(batch_issued)" -lt "$N" ] || fail "fsize: the limit did not stop the batch"
 complete fsize
 
-if [ "$failures" -gt 0 ]; then
-	echo "$failures failure(s)" >&2
-	exit 1
-fi
-echo "issuer full-disk e2e: $N records; tmpfs and file-size limit: failed cleanly, rerun completed"
+finish "issuer full-disk e2e: $N records; tmpfs and file-size limit: failed cleanly, rerun completed"

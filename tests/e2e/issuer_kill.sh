@@ -66,8 +66,4 @@ rc=$?
 [ "$rc" -eq 0 ] || { fail "the final run exited $rc"; sed 's/^/    /' final.out final.err >&2; }
 batch_check_complete
 
-if [ "$failures" -gt 0 ]; then
-	echo "$failures failure(s)" >&2
-	exit 1
-fi
-echo "issuer kill e2e: $N records, $KILLS kills ($mid mid-batch): all checks passed"
+finish "issuer kill e2e: $N records, $KILLS kills ($mid mid-batch): all checks passed"

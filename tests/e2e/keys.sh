@@ -3,38 +3,18 @@
 # the error cases with their exit codes (0 ok, 1 failure, 2 usage), and that a
 # passphrase is never accepted on the command line. Test keys only.
 set -u
+. "$(dirname "$0")/lib/common.sh"
 
 : "${ECERT_BIN:?ECERT_BIN must name the directory of the built programs}"
 : "${ECERT_TEST_DATA:?ECERT_TEST_DATA must name the tests/ directory}"
 KEYS="$ECERT_BIN/ecert-keys"
-[ -x "$KEYS" ] || { echo "no $KEYS: skipped"; exit 77; }
+need_progs "$KEYS"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ecert-e2e-keys.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 unset ECERT_PASSPHRASE
 
-failures=0
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-
-# run EXPECTED_RC DESCRIPTION -- COMMAND...: output in $work/out and $work/err
-run() {
-	local want=$1 desc=$2 rc
-	shift 3
-	"$@" >out 2>err
-	rc=$?
-	if [ "$rc" -ne "$want" ]; then
-		fail "$desc: exit $rc, want $want"
-		sed 's/^/    stderr: /' err >&2
-	fi
-}
-
-has() { # has FILE PATTERN DESCRIPTION
-	grep -q -- "$2" "$1" || { fail "$3: '$2' not in $1"; sed 's/^/    /' "$1" >&2; }
-}
 
 (umask 077 && printf 'test-only passphrase\n' >pass.txt)
 secret='s3cret-on-argv'
@@ -175,8 +155,4 @@ for cmd in gen kid pub; do
 	run 0 "help $cmd" -- "$KEYS" help "$cmd"
 done
 
-if [ "$failures" -ne 0 ]; then
-	echo "$failures failure(s)" >&2
-	exit 1
-fi
-echo "ecert-keys e2e: all passed"
+finish "ecert-keys e2e: all passed"

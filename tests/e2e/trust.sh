@@ -5,10 +5,11 @@
 # root, a hand-edited list, a passphrase on argv) with their exit codes (0 ok, 1 failure,
 # 2 usage); and that every change bumps the version and nothing else does. Test keys only.
 set -u
+. "$(dirname "$0")/lib/common.sh"
 
 : "${ECERT_BIN:?ECERT_BIN must name the directory of the built programs}"
 KEYS="$ECERT_BIN/ecert-keys"
-[ -x "$KEYS" ] || { echo "no $KEYS: skipped"; exit 77; }
+need_progs "$KEYS"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ecert-e2e-trust.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
@@ -17,34 +18,6 @@ unset ECERT_PASSPHRASE
 # A fixed clock (ecert_time_now honours ECERT_NOW): issue times are predictable.
 export ECERT_NOW=2025-03-01T10:00:00+08:00
 
-failures=0
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-
-# run EXPECTED_RC DESCRIPTION -- COMMAND...: output in $work/out and $work/err
-run() {
-	local want=$1 desc=$2 rc
-	shift 3
-	"$@" >out 2>err
-	rc=$?
-	if [ "$rc" -ne "$want" ]; then
-		fail "$desc: exit $rc, want $want"
-		sed 's/^/    stdout: /' out >&2
-		sed 's/^/    stderr: /' err >&2
-	fi
-}
-
-has() { # has FILE PATTERN DESCRIPTION
-	grep -q -- "$2" "$1" || { fail "$3: '$2' not in $1"; sed 's/^/    /' "$1" >&2; }
-}
-
-hasnt() { # hasnt FILE PATTERN DESCRIPTION
-	if grep -q -- "$2" "$1"; then
-		fail "$3: '$2' unexpectedly in $1"
-	fi
-}
 
 # version N: the list verifies with the root public key and has version N
 version_is() {
@@ -244,8 +217,4 @@ run 1 "show a list with its version changed" -- "$KEYS" trust show edited.json -
 # ---- no stray temporary files ----
 ls -a | grep -q '\.tmp\.' && fail "temporary files left behind: $(ls -a | grep '\.tmp\.')"
 
-if [ "$failures" -ne 0 ]; then
-	echo "$failures failure(s)" >&2
-	exit 1
-fi
-echo "trust e2e: all passed"
+finish "trust e2e: all passed"

@@ -9,14 +9,13 @@
 # an image without a code. Exit 2: unreadable file, usage errors. Batch mode keeps input
 # order with several jobs. Test keys and people only.
 set -u
+. "$(dirname "$0")/lib/common.sh"
 : "${ECERT_BIN:?ECERT_BIN must name the directory of the built programs}"
 KEYS="$ECERT_BIN/ecert-keys"
 ISSUER="$ECERT_BIN/ecert-issuer"
 VERIFIER="$ECERT_BIN/ecert-verifier"
-for p in "$KEYS" "$ISSUER" "$VERIFIER"; do
-	[ -x "$p" ] || { echo "no $p: skipped"; exit 77; }
-done
-command -v zbarimg >/dev/null || { echo "no zbarimg: skipped"; exit 77; }
+need_progs "$KEYS" "$ISSUER" "$VERIFIER"
+need_cmds zbarimg
 # Debian's python3 directly: a version manager's shim can cost seconds per call
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=$(command -v python3) || { echo "no python3: skipped"; exit 77; }
@@ -25,21 +24,6 @@ trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 export ECERT_PASSPHRASE="e2e verify (test only)"
 unset ECERT_LANG ECERT_NOW
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-# run WANT DESC -- CMD...: stdout in out, stderr in err
-run() {
-	local want=$1 desc=$2 rc
-	shift 3
-	"$@" >out 2>err
-	rc=$?
-	if [ "$rc" -ne "$want" ]; then
-		fail "$desc: exit $rc, want $want"
-		sed 's/^/    stdout: /' out | head -30 >&2
-		sed 's/^/    stderr: /' err | head -10 >&2
-	fi
-}
-has() { grep -q -- "$2" "$1" || { fail "$3: '$2' not in $1"; head -20 "$1" | sed 's/^/    /' >&2; }; }
 V() { "$VERIFIER" verify --root root.pub --trust trust.json "$@"; }
 # first failed check of a --json result on stdin
 failed_check() {
@@ -196,8 +180,4 @@ assert [r["valid"] for r in rows] == [True, False, True, True], [r["valid"] for 
 P
 has err "verified 4 item" "batch throughput line"
 
-if [ "$failures" -ne 0 ]; then
-	echo "e2e verify: $failures failure(s)"
-	exit 1
-fi
-echo "e2e verify: all checks passed"
+finish "e2e verify: all checks passed"

@@ -1,7 +1,7 @@
 # Shared by the issuer's crash-safety tests (issuer_kill.sh, issuer_full_disk.sh). Sourced
 # first: it sets KEYS, ISSUER and TOOL from ECERT_BIN / ECERT_TOOLS (exit 77, skipped, when
 # a program or sqlite3, openssl, zbarimg is missing), a fixed ECERT_NOW, no passphrase or
-# language from the environment, and fail() counting into $failures. The functions run in
+# language from the environment, and lib/common.sh (fail, finish, …). The functions run in
 # the test's working directory with N (records) and OUT (the output root) set. Test keys
 # and people only.
 #
@@ -17,24 +17,16 @@
 #   batch_check_complete    all N issued with dense status indexes, files = register, the QR
 #                           images carry the files, and one more run changes nothing
 
+# shellcheck source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 : "${ECERT_BIN:?ECERT_BIN must name the directory of the built programs}"
 KEYS="$ECERT_BIN/ecert-keys"
 ISSUER="$ECERT_BIN/ecert-issuer"
 TOOL="${ECERT_TOOLS:-$ECERT_BIN/../tests/tools}/ecert-testtool"
-for p in "$KEYS" "$ISSUER" "$TOOL"; do
-	[ -x "$p" ] || { echo "no $p: skipped"; exit 77; }
-done
-for c in sqlite3 openssl zbarimg; do
-	command -v "$c" >/dev/null || { echo "no $c: skipped"; exit 77; }
-done
+need_progs "$KEYS" "$ISSUER" "$TOOL"
+need_cmds sqlite3 openssl zbarimg
 unset ECERT_PASSPHRASE ECERT_LANG
 export ECERT_NOW=2025-07-01T10:00:00+08:00
-
-failures=0
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
 
 # idnum 17DIGITS: set ID to the 18-character number with its GB 11643 check character
 idnum() {
