@@ -4,7 +4,6 @@
  * valid only when decode … validity passed, status passed (or was not checked and the
  * caller did not require it), and holder passed or was not asked for. */
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -556,8 +555,9 @@ void ecert_verify_result_free(struct ecert_verify_result *res)
 	res->certificate = NULL;
 }
 
-/* take: move res->certificate into the answer instead of copying it */
-static cJSON *result_json(struct ecert_verify_result *res, int take)
+/* take: put res->certificate itself into the answer instead of a copy (the caller then
+ * clears it) */
+static cJSON *result_json(const struct ecert_verify_result *res, int take)
 {
 	cJSON *root, *checks, *c, *cert, *dig = NULL;
 	char digest[ECERT_VERIFY_DIGEST_SIZE] = "";
@@ -607,8 +607,6 @@ static cJSON *result_json(struct ecert_verify_result *res, int take)
 			goto fail;
 		}
 		cJSON_AddItemToObjectCS(root, "certificate", cert);
-		if (take)
-			res->certificate = NULL;
 	} else if (!cJSON_AddNullToObject(root, "certificate")) {
 		cJSON_Delete(dig);
 		goto fail;
@@ -625,11 +623,14 @@ fail:
 
 cJSON *ecert_verify_result_json(const struct ecert_verify_result *res)
 {
-	/* not taking: nothing in *res is changed */
-	return result_json((struct ecert_verify_result *)(uintptr_t)res, 0);
+	return result_json(res, 0);
 }
 
 cJSON *ecert_verify_result_json_take(struct ecert_verify_result *res)
 {
-	return result_json(res, 1);
+	cJSON *root = result_json(res, 1);
+
+	if (root)
+		res->certificate = NULL;
+	return root;
 }
