@@ -378,8 +378,6 @@ static int cmp_members(const void *a, const void *b)
 
 static int put_value(const cJSON *v, int depth, struct ecert_buf *out, struct ecert_error *err);
 
-/* The object's members, sorted; without the member `omit` and with `add` (a member: its
- * ->string is the key), when given. */
 /* Sort members by key; objects are small, so insertion sort below a bound. */
 static void sort_members(const cJSON **m, size_t n)
 {
@@ -398,6 +396,8 @@ static void sort_members(const cJSON **m, size_t n)
 	}
 }
 
+/* The object's members, sorted; without the member `omit` and with `add` (a member: its
+ * ->string is the key), when given. */
 static int put_object_edited(const cJSON *obj, int depth, const char *omit, const cJSON *add,
 			     struct ecert_buf *out, struct ecert_error *err)
 {
