@@ -9,6 +9,9 @@
  *            here and the digest verified (what ECDSA-SHA256 does inside);
  *   SM2      the same on e = SM3(Z || M), with Z = SM3(ENTL || ID || a || b || G || P)
  *            computed once per key (GB/T 32918.2 §5.5, ID ECERT_SM2_DISTID).
+ * Once a thread has verified with a P-256 or SM2 key TABLE_AFTER_* times, it builds the
+ * key's precomputed tables (ectable.h) and verifies with them: about 2× (P-256) and 2.5×
+ * (SM2) faster than EVP. If a table cannot be built, EVP goes on doing the work.
  * A cached slot holds a reference to its key, so the key (and its address, the cache's
  * lookup key) lives until the slot is reused or the thread ends. */
 #include <pthread.h>
@@ -21,9 +24,14 @@
 #include <openssl/x509.h>
 
 #include "ecert/proof.h"
+#include "ectable.h"
 #include "ossl.h"
 
 #define SLOTS 8
+/* Verifications with a key before its table is built: the build costs about as much as
+ * 7 SM2 or 350 P-256 verifications through EVP, and the table saves 60 % / 50 % of one. */
+#define TABLE_AFTER_SM2 16
+#define TABLE_AFTER_P256 512
 
 struct slot {
 	EVP_PKEY *key; /* referenced; NULL = empty */
@@ -31,6 +39,9 @@ struct slot {
 	EVP_MD_CTX *md;   /* Ed25519: the verification; SM2: SM3 of Z || M */
 	EVP_PKEY_CTX *pk; /* P-256, SM2 */
 	unsigned char z[ECERT_HASH_MAX]; /* SM2: Z of the key */
+	struct ecert_ectable *tab;       /* P-256, SM2: once built */
+	unsigned uses;                   /* verifications while there is no table */
+	int no_tab;                      /* building the table failed: EVP only */
 };
 
 struct cache {
@@ -47,6 +58,7 @@ static void slot_clear(struct slot *s)
 	EVP_MD_CTX_free(s->md);
 	EVP_PKEY_CTX_free(s->pk);
 	EVP_PKEY_free(s->key);
+	ecert_ectable_free(s->tab);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -248,6 +260,36 @@ static size_t rs_to_der(const unsigned char *sig, unsigned char *der)
 	return n;
 }
 
+/* The slot's table, built once the key has been used often enough; NULL before that or
+ * when it cannot be built. */
+static struct ecert_ectable *slot_table(struct slot *s)
+{
+	unsigned after = s->alg == ECERT_ALG_SM2 ? TABLE_AFTER_SM2 : TABLE_AFTER_P256;
+
+	if (s->tab || s->no_tab)
+		return s->tab;
+	if (++s->uses < after)
+		return NULL;
+	s->tab = ecert_ectable_new(s->key, s->alg);
+	s->no_tab = !s->tab;
+	return s->tab;
+}
+
+/* Verify the r||s signature sig on digest dgst with the slot's table, or through EVP
+ * (the EVP_PKEY_CTX verifies a given digest) when there is none or the table failed.
+ * 1 valid, otherwise not. */
+static int verify_digest(struct slot *s, const unsigned char *dgst, size_t dlen,
+			 const unsigned char *sig)
+{
+	unsigned char der[2 + 2 * (3 + ECERT_EC_SCALAR_LEN)];
+	struct ecert_ectable *t = slot_table(s);
+	int ok = t ? ecert_ectable_verify(t, dgst, sig) : -1;
+
+	if (ok >= 0)
+		return ok;
+	return EVP_PKEY_verify(s->pk, der, rs_to_der(sig, der), dgst, dlen);
+}
+
 enum ecert_alg ecert_sig_key_alg(EVP_PKEY *key)
 {
 	struct slot *s = key ? slot_for(key) : NULL;
@@ -258,11 +300,10 @@ enum ecert_alg ecert_sig_key_alg(EVP_PKEY *key)
 int ecert_sig_verify(EVP_PKEY *key, const unsigned char *msg, size_t msglen,
                      const unsigned char *sig, size_t siglen, struct ecert_error *err)
 {
-	unsigned char der[2 + 2 * (3 + ECERT_EC_SCALAR_LEN)], dgst[ECERT_HASH_MAX];
+	unsigned char dgst[ECERT_HASH_MAX];
 	unsigned int dlen = 0;
 	struct slot *s = key ? slot_for(key) : NULL;
 	enum ecert_alg alg = s ? s->alg : ecert_key_alg(key);
-	size_t derlen;
 	int ok;
 
 	if (alg == ECERT_ALG_NONE)
@@ -282,14 +323,12 @@ int ecert_sig_verify(EVP_PKEY *key, const unsigned char *msg, size_t msglen,
 		    EVP_DigestUpdate(s->md, msg, msglen) != 1 ||
 		    EVP_DigestFinal_ex(s->md, dgst, &dlen) != 1)
 			return ecert_ossl_fail(err, ECERT_ERR_CRYPTO, "SM3 failed");
-		derlen = rs_to_der(sig, der);
-		ok = EVP_PKEY_verify(s->pk, der, derlen, dgst, ECERT_HASH_MAX);
+		ok = verify_digest(s, dgst, ECERT_HASH_MAX, sig);
 		break;
 	case ECERT_ALG_P256:
 	default:
 		SHA256(msg, msglen, dgst);
-		derlen = rs_to_der(sig, der);
-		ok = EVP_PKEY_verify(s->pk, der, derlen, dgst, SHA256_DIGEST_LENGTH);
+		ok = verify_digest(s, dgst, SHA256_DIGEST_LENGTH, sig);
 		break;
 	}
 	if (ok != 1) {
