@@ -193,7 +193,7 @@ peer_issue() {
 		n=$N_PY
 		t0=$(now)
 		run_peer_parallel "$j" $PY "$SRC/bench/peer-python/peer.py" issue --key "peer-$s.pem" \
-			--kid "${KID[peer-$s]}" --issuer-id "urn:uscc:$USCC" --issuer-name "$ISSUER_NAME" \
+			--kid="${KID[peer-$s]}" --issuer-id "urn:uscc:$USCC" --issuer-name "$ISSUER_NAME" \
 			--dict "$DICT" --in in-py.csv --out peer-issued --qr "$qr" || return 1
 		t1=$(now)
 	fi
