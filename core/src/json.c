@@ -14,7 +14,13 @@
  * reported only once the whole text is known to be well-formed, by a walk over the tree
  * that names the key path of the first one (depth first, an object's own keys before its
  * members'): a syntax error anywhere wins, and the answer does not depend on the order in
- * which the problems were met. Without such a problem there is no walk. */
+ * which the problems were met. Without such a problem there is no walk.
+ *
+ * On the way the scanner notices whether the text is already its own JCS form (RFC 8785):
+ * no white space, no escape in a string, only integers of at most 15 digits (not -0), and
+ * in every object ASCII keys in increasing byte order (which is UTF-16 order for ASCII).
+ * That is a sufficient condition, not a necessary one: a canonical text with an escape or
+ * a fraction is "not known canonical", and callers then serialize as before. */
 #include <limits.h>
 #include <locale.h>
 #include <math.h>
@@ -56,6 +62,9 @@ struct scanner {
 	int suspect;       /* a duplicate key or a non-finite number is in the tree */
 	const char *nomem; /* an allocation failed (the message): from then on nothing is built */
 	struct ecert_error *err;
+	int noncanon;        /* the text is not known to be its own JCS form */
+	const char *cut_key; /* the top-level member whose bytes to note, or NULL */
+	size_t cut_from, cut_to;
 };
 
 /* ---- validation ---------------------------------------------------------------------- */
@@ -103,13 +112,17 @@ static const char *describe(const struct scanner *sc, size_t at, char buf[16])
 
 static void skip_ws(struct scanner *sc)
 {
+	size_t start = sc->pos;
+
 	while (sc->pos < sc->len) {
 		unsigned char c = sc->s[sc->pos];
 
 		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
-			return;
+			break;
 		sc->pos++;
 	}
+	if (sc->pos != start)
+		sc->noncanon = 1; /* JCS has no white space */
 }
 
 static int is_digit(unsigned char c)
@@ -511,6 +524,8 @@ static int read_string(struct scanner *sc, char **dst)
 
 	if ((rc = scan_string(sc, &n, &escaped)) != ECERT_OK)
 		return rc;
+	if (escaped)
+		sc->noncanon = 1; /* JCS writes some escapes differently: not worth telling */
 	if (!dst || !(copy = tree_alloc(sc, n + 1)))
 		return ECERT_OK;
 	if (escaped)
@@ -604,6 +619,45 @@ static int find_duplicate(const cJSON *obj, size_t n, const char **dup)
 
 /* ---- the parser: validation and tree in one pass ----------------------------------- */
 
+/* An object's member key has been read (node->string, NULL once an allocation failed):
+ * JCS order is increasing UTF-16 order, which for ASCII keys is byte order. */
+static void note_key(struct scanner *sc, const cJSON *node, const char **prev)
+{
+	const unsigned char *k;
+
+	if (sc->noncanon)
+		return;
+	if (!node || !node->string) {
+		sc->noncanon = 1;
+		return;
+	}
+	for (k = (const unsigned char *)node->string; *k; k++)
+		if (*k >= 0x80) {
+			sc->noncanon = 1;
+			return;
+		}
+	if (*prev && strcmp(*prev, node->string) >= 0)
+		sc->noncanon = 1;
+	*prev = node->string;
+}
+
+/* A top-level member (key at key_at, value ending at sc->pos; `before` members before
+ * it) has been read: if it is sc->cut_key, note the bytes to drop for the text without
+ * it — with the comma before it, or for the first member the comma after it. Only used
+ * when the text turns out canonical, i.e. without white space. */
+static void note_cut(struct scanner *sc, const cJSON *node, size_t key_at, size_t before)
+{
+	if (sc->noncanon || !node || !node->string || strcmp(node->string, sc->cut_key) != 0)
+		return;
+	if (before > 0) {
+		sc->cut_from = key_at - 1;
+		sc->cut_to = sc->pos;
+	} else {
+		sc->cut_from = key_at;
+		sc->cut_to = sc->pos < sc->len && sc->s[sc->pos] == ',' ? sc->pos + 1 : sc->pos;
+	}
+}
+
 /* Every scan_* below that takes an item fills it (type, value, children) when it is not
  * NULL; it is NULL once an allocation has failed. */
 static int scan_value(struct scanner *sc, int depth, cJSON *item);
@@ -616,7 +670,8 @@ static int scan_container(struct scanner *sc, int depth, cJSON *item)
 	int is_obj = sc->s[open] == '{';
 	unsigned char close = is_obj ? '}' : ']';
 	cJSON *node, *last = NULL;
-	const char *dup;
+	const char *dup, *prev_key = NULL;
+	size_t key_at = 0, members = 0;
 	char d[16];
 	int rc;
 
@@ -655,8 +710,10 @@ static int scan_container(struct scanner *sc, int depth, cJSON *item)
 						 "expected a string key, found %s",
 						 describe(sc, sc->pos, d));
 			}
+			key_at = sc->pos;
 			if ((rc = read_string(sc, node ? &node->string : NULL)) != ECERT_OK)
 				return rc;
+			note_key(sc, node, &prev_key);
 			skip_ws(sc);
 			if (sc->pos >= sc->len || sc->s[sc->pos] != ':')
 				return scan_fail(sc, sc->pos, ECERT_ERR_JSON_SYNTAX,
@@ -670,6 +727,9 @@ static int scan_container(struct scanner *sc, int depth, cJSON *item)
 		}
 		if ((rc = scan_value(sc, depth + 1, node)) != ECERT_OK)
 			return rc;
+		if (is_obj && depth == 0 && sc->cut_key)
+			note_cut(sc, node, key_at, members);
+		members++;
 		skip_ws(sc);
 		if (sc->pos < sc->len && sc->s[sc->pos] == ',') {
 			sc->pos++;
@@ -711,10 +771,27 @@ static int scan_literal_value(struct scanner *sc, const char *word, int type, cJ
 	return rc;
 }
 
+/* Whether number token tok (n bytes, valid) is written as JCS writes its value: an
+ * integer of at most 15 digits (below 2^53, so exact), not -0. */
+static int canonical_number(const unsigned char *tok, size_t n)
+{
+	size_t i = tok[0] == '-';
+
+	if (n - i > 15 || (n - i > 1 && tok[i] == '0') || (i && n == 2 && tok[1] == '0'))
+		return 0;
+	for (; i < n; i++)
+		if (!is_digit(tok[i]))
+			return 0;
+	return 1;
+}
+
 static int scan_number_value(struct scanner *sc, cJSON *item)
 {
 	size_t start = sc->pos;
 	int rc = scan_number(sc);
+
+	if (rc == ECERT_OK && !sc->noncanon && !canonical_number(sc->s + start, sc->pos - start))
+		sc->noncanon = 1;
 
 	if (rc == ECERT_OK && item) {
 		set_number(item, sc->s + start, sc->pos - start);
@@ -938,12 +1015,21 @@ static int check_tree(const cJSON *node, struct path *p, struct ecert_error *err
 int ecert_json_parse(const char *text, size_t len, const struct ecert_json_limits *limits,
 		     cJSON **out, struct ecert_error *err)
 {
+	return ecert_json_parse_canon(text, len, limits, NULL, out, NULL, err);
+}
+
+int ecert_json_parse_canon(const char *text, size_t len, const struct ecert_json_limits *limits,
+			   const char *cut_key, cJSON **out, struct ecert_json_canon *canon,
+			   struct ecert_error *err)
+{
 	struct scanner sc = {(const unsigned char *)text, len, 0, ECERT_JSON_MAX_DEPTH, 0, NULL,
-			     err};
+			     err, 0, cut_key, 0, 0};
 	size_t max_bytes = ECERT_JSON_MAX_BYTES;
 	cJSON *tree = NULL;
 	int rc;
 
+	if (canon)
+		*canon = (struct ecert_json_canon){0, 0, 0};
 	if (!out || (!text && len > 0))
 		return ecert_fail(err, ECERT_ERR_ARG, "ecert_json_parse: NULL argument");
 	if (limits && limits->max_bytes)
@@ -975,6 +1061,11 @@ int ecert_json_parse(const char *text, size_t len, const struct ecert_json_limit
 	}
 	*out = tree;
 	tree = NULL;
+	if (canon && !sc.noncanon) {
+		canon->canonical = 1;
+		canon->cut_from = sc.cut_from;
+		canon->cut_to = sc.cut_to;
+	}
 	rc = ECERT_OK;
 out:
 	cJSON_Delete(tree);

@@ -73,7 +73,10 @@ void ecert_proof_parts_free(struct ecert_proof_parts *parts)
 	memset(parts, 0, sizeof(*parts));
 }
 
-int ecert_proof_parts(const cJSON *doc, const cJSON *proof_config, struct ecert_proof_parts *parts,
+/* ecert_proof_parts; with doc_canon (not NULL) the document's JCS form is those bytes,
+ * given by the caller, and is hashed without being copied into parts->doc_canon. */
+static int make_parts(const cJSON *doc, const cJSON *proof_config, const unsigned char *doc_canon,
+                      size_t doc_canon_len, struct ecert_proof_parts *parts,
                       struct ecert_error *err)
 {
 	const cJSON *doc_ctx;
@@ -102,19 +105,29 @@ int ecert_proof_parts(const cJSON *doc, const cJSON *proof_config, struct ecert_
 		ecert_error_prefix(err, "proof");
 		goto out;
 	}
-	rc = ecert_jcs_serialize_edited(doc, "proof", NULL, NULL, &parts->doc_canon, err);
-	if (rc != ECERT_OK)
-		goto out;
+	if (!doc_canon) {
+		rc = ecert_jcs_serialize_edited(doc, "proof", NULL, NULL, &parts->doc_canon, err);
+		if (rc != ECERT_OK)
+			goto out;
+		doc_canon = parts->doc_canon.data;
+		doc_canon_len = parts->doc_canon.len;
+	}
 	parts->hash_len = ECERT_HASH_MAX;
 	rc = ecert_hash(alg, parts->proof_canon.data, parts->proof_canon.len, parts->proof_hash,
 	                err);
 	if (rc != ECERT_OK)
 		goto out;
-	rc = ecert_hash(alg, parts->doc_canon.data, parts->doc_canon.len, parts->doc_hash, err);
+	rc = ecert_hash(alg, doc_canon, doc_canon_len, parts->doc_hash, err);
 out:
 	if (rc != ECERT_OK)
 		ecert_proof_parts_free(parts);
 	return rc;
+}
+
+int ecert_proof_parts(const cJSON *doc, const cJSON *proof_config, struct ecert_proof_parts *parts,
+                      struct ecert_error *err)
+{
+	return make_parts(doc, proof_config, NULL, 0, parts, err);
 }
 
 /* The proof member `name` as a string, or ECERT_ERR_SCHEMA naming it. */
@@ -137,6 +150,12 @@ static int need_str(const cJSON *proof, const char *name, const char *want, cons
 }
 
 int ecert_proof_verify(const cJSON *doc, EVP_PKEY *key, struct ecert_error *err)
+{
+	return ecert_proof_verify_canon(doc, key, NULL, 0, err);
+}
+
+int ecert_proof_verify_canon(const cJSON *doc, EVP_PKEY *key, const unsigned char *doc_canon,
+                             size_t doc_canon_len, struct ecert_error *err)
 {
 	struct ecert_proof_parts parts;
 	struct ecert_buf sig = ECERT_BUF_INIT;
@@ -194,7 +213,7 @@ int ecert_proof_verify(const cJSON *doc, EVP_PKEY *key, struct ecert_error *err)
 		rc = r;
 		goto out;
 	}
-	r = ecert_proof_parts(doc, proof, &parts, err);
+	r = make_parts(doc, proof, doc_canon, doc_canon_len, &parts, err);
 	if (r != ECERT_OK) {
 		rc = r;
 		goto out;

@@ -269,8 +269,11 @@ static const char *cert_kind(const cJSON *doc)
 }
 
 /* The checks after decoding, over a strictly parsed document. */
+/* doc_canon: JCS(doc without proof) if the caller has it (the text doc was parsed from,
+ * when canonical, without its proof member), else NULL */
 static int run_checks(const struct ecert_verifier *v, const struct ecert_verify_opts *opts,
-		      const cJSON *doc, struct ecert_verify_result *res)
+		      const cJSON *doc, const struct ecert_buf *doc_canon,
+		      struct ecert_verify_result *res)
 {
 	struct ecert_error e;
 	const struct ecert_trust_entry *entry;
@@ -323,7 +326,9 @@ static int run_checks(const struct ecert_verifier *v, const struct ecert_verify_
 		ecert_error_where(&e, "proof.cryptosuite");
 		return failed(res, ECERT_CHECK_TRUST, &e);
 	}
-	if (ecert_proof_verify(doc, ecert_trust_entry_key(entry), &e) != ECERT_OK)
+	if (ecert_proof_verify_canon(doc, ecert_trust_entry_key(entry),
+				     doc_canon ? doc_canon->data : NULL, doc_canon ? doc_canon->len : 0,
+				     &e) != ECERT_OK)
 		return failed(res, ECERT_CHECK_SIGNATURE, &e);
 	pass(res, ECERT_CHECK_SIGNATURE, "%s signature by key %s verifies", suite, kid);
 	zh(res, ECERT_CHECK_SIGNATURE, "密钥 %s 的 %s 签名验证通过", kid, suite);
@@ -455,7 +460,7 @@ int ecert_verify_doc(const struct ecert_verifier *v, const struct ecert_verify_o
 	}
 	pass(res, ECERT_CHECK_DECODE, "certificate JSON given");
 	zh(res, ECERT_CHECK_DECODE, "已给出证书 JSON");
-	rc = run_checks(v, opts, res->certificate, res);
+	rc = run_checks(v, opts, res->certificate, NULL, res);
 	return res->valid ? ECERT_OK : rc;
 }
 
@@ -472,8 +477,9 @@ int ecert_verify(const struct ecert_verifier *v, const struct ecert_verify_opts 
 		 enum ecert_input input, const void *data, size_t len,
 		 struct ecert_verify_result *res)
 {
-	struct ecert_buf text = ECERT_BUF_INIT, json = ECERT_BUF_INIT;
+	struct ecert_buf text = ECERT_BUF_INIT, json = ECERT_BUF_INIT, canon_doc = ECERT_BUF_INIT;
 	struct ecert_json_limits lim = {CERT_JSON_MAX, 0};
+	struct ecert_json_canon canon;
 	struct ecert_error e;
 	const unsigned char *p = data;
 	const char *how = "certificate JSON";
@@ -512,16 +518,25 @@ int ecert_verify(const struct ecert_verifier *v, const struct ecert_verify_opts 
 	   : strcmp(how, "certificate JSON") == 0 ? "证书 JSON "
 						  : "图片中的二维码",
 	   len);
-	rc = ecert_json_parse((const char *)p, len, &lim, &doc, &e);
+	rc = ecert_json_parse_canon((const char *)p, len, &lim, "proof", &doc, &canon, &e);
 	if (rc != ECERT_OK) {
 		rc = failed(res, ECERT_CHECK_SCHEMA, &e);
 		goto out;
 	}
 	res->certificate = doc;
-	rc = run_checks(v, opts, doc, res);
+	/* An issuer writes the JCS form (the QR payload always): then the signed bytes are
+	 * the text without its proof member, and need not be serialized from the tree again.
+	 * (Were they not the JCS form, the signature over that form would not verify.) If
+	 * the copy cannot be made, the proof check serializes as for any other text. */
+	if (canon.canonical && canon.cut_to > canon.cut_from &&
+	    (ecert_buf_append(&canon_doc, p, canon.cut_from) != ECERT_OK ||
+	     ecert_buf_append(&canon_doc, p + canon.cut_to, len - canon.cut_to) != ECERT_OK))
+		ecert_buf_free(&canon_doc);
+	rc = run_checks(v, opts, doc, canon_doc.data ? &canon_doc : NULL, res);
 out:
 	ecert_buf_free(&text);
 	ecert_buf_free(&json);
+	ecert_buf_free(&canon_doc);
 	return res->valid ? ECERT_OK : rc;
 }
 

@@ -444,6 +444,139 @@ static void test_valid_documents(void **state)
 	}
 }
 
+/* ecert_json_parse_canon: which texts are called canonical, and the bytes of a member. */
+static void canon_of(const char *text, const char *cut_key, struct ecert_json_canon *c)
+{
+	struct ecert_error e;
+	struct ecert_buf jcs = ECERT_BUF_INIT;
+	cJSON *t = NULL;
+
+	ecert_error_clear(&e);
+	assert_int_equal(ecert_json_parse_canon(text, strlen(text), NULL, cut_key, &t, c, &e),
+			 ECERT_OK);
+	if (c->canonical) {
+		/* the claim itself: the text is its JCS form */
+		assert_int_equal(ecert_jcs_serialize(t, &jcs, &e), ECERT_OK);
+		assert_string_equal((const char *)jcs.data, text);
+	}
+	ecert_buf_free(&jcs);
+	cJSON_Delete(t);
+}
+
+static void expect_cut(const char *text, const char *key, const char *without)
+{
+	struct ecert_json_canon c;
+	char buf[256];
+
+	canon_of(text, key, &c);
+	assert_true(c.canonical);
+	if (!without) {
+		assert_int_equal(c.cut_to, 0);
+		return;
+	}
+	assert_true(c.cut_from < c.cut_to);
+	snprintf(buf, sizeof(buf), "%.*s%s", (int)c.cut_from, text, text + c.cut_to);
+	assert_string_equal(buf, without);
+}
+
+static void test_canonical(void **state)
+{
+	static const char *const yes[] = {
+		"{}", "[]", "1", "-12", "\"x\"", "[1,\"a\",true,false,null]",
+		"{\"\":0,\"A\":1,\"a\":{\"b\":[{}]},\"b\":\"\xE5\x8E\x85/\x7F\"}",
+		"123456789012345", "-123456789012345", "0",
+	};
+	static const char *const no[] = {
+		" {}", "{} ", "{\"a\": 1}", "[1, 2]", "{\"b\":1,\"a\":2}", "{\"a\":1,\"a\":2}",
+		"{\"a\":\"\\n\"}", "{\"a\":\"\\/\"}", "{\"\\u0061\":1}", "1.5", "1e2", "-0", "1.0",
+		"1234567890123456", "{\"\xC3\xA9\":1}", "{\"b\":{\"d\":1,\"c\":2},\"c\":3}",
+	};
+	struct ecert_json_canon c;
+	struct ecert_error e;
+	cJSON *t = NULL;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		canon_of(yes[i], NULL, &c);
+		if (!c.canonical)
+			fail_msg("not called canonical: %s", yes[i]);
+	}
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+		ecert_error_clear(&e);
+		if (ecert_json_parse_canon(no[i], strlen(no[i]), NULL, NULL, &t, &c, &e) != ECERT_OK) {
+			assert_false(c.canonical); /* rejected outright ({"a":1,"a":2}) */
+			continue;
+		}
+		cJSON_Delete(t);
+		t = NULL;
+		if (c.canonical)
+			fail_msg("called canonical: %s", no[i]);
+	}
+	/* the member's bytes with the comma before it, or after it for the first one */
+	expect_cut("{\"a\":1,\"b\":[true],\"c\":{\"d\":\"x\"}}", "b", "{\"a\":1,\"c\":{\"d\":\"x\"}}");
+	expect_cut("{\"a\":1,\"b\":[true],\"c\":{\"d\":\"x\"}}", "a", "{\"b\":[true],\"c\":{\"d\":\"x\"}}");
+	expect_cut("{\"a\":1,\"b\":[true],\"c\":{\"d\":\"x\"}}", "c", "{\"a\":1,\"b\":[true]}");
+	expect_cut("{\"proof\":{\"x\":1}}", "proof", "{}");
+	expect_cut("{\"a\":1}", "proof", NULL);
+	expect_cut("{\"a\":{\"proof\":1}}", "proof", NULL); /* not a top-level member */
+	expect_cut("[{\"proof\":1}]", "proof", NULL);
+	/* a text that is not canonical has no cut, even with the member */
+	canon_of("{\"a\":1, \"proof\":{}}", "proof", &c);
+	assert_false(c.canonical);
+	assert_int_equal(c.cut_to, 0);
+	/* and plain ecert_json_parse_canon without canon or key is ecert_json_parse */
+	ecert_error_clear(&e);
+	assert_int_equal(ecert_json_parse_canon("{\"a\":1}", 7, NULL, NULL, &t, NULL, &e), ECERT_OK);
+	cJSON_Delete(t);
+}
+
+/* A signed W3C vector in its JCS form is canonical, and without its proof member it is
+ * what the proof is computed over. (The SM2 vector's JCS form, with 1e+21 and 0.1 in it,
+ * is canonical too, but not told: only integers are.) */
+static void test_canonical_vectors(void **state)
+{
+	static const char *const files[] = {
+		VEC "/w3c-eddsa-jcs-2022/signedJCS.json",
+		VEC "/w3c-ecdsa-jcs-2019-p256/signedJCSECDSAP256.json",
+		VEC "/sm2-jcs-2025/signed.json",
+	};
+	static const int told[] = {1, 1, 0};
+	struct ecert_buf jcs = ECERT_BUF_INIT, without = ECERT_BUF_INIT;
+	struct ecert_json_canon c;
+	struct ecert_error e;
+	cJSON *v, *t;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		v = t = NULL;
+		ecert_error_clear(&e);
+		assert_int_equal(ecert_json_parse_file(files[i], NULL, &v, &e), ECERT_OK);
+		assert_int_equal(ecert_jcs_serialize(v, &jcs, &e), ECERT_OK);
+		assert_int_equal(ecert_jcs_serialize_edited(v, "proof", NULL, NULL, &without, &e),
+				 ECERT_OK);
+		assert_int_equal(ecert_json_parse_canon((const char *)jcs.data, jcs.len, NULL,
+							"proof", &t, &c, &e),
+				 ECERT_OK);
+		assert_int_equal(c.canonical, told[i]);
+		if (!told[i]) {
+			assert_int_equal(c.cut_to, 0);
+			goto next;
+		}
+		assert_true(c.cut_from < c.cut_to);
+		assert_int_equal(c.cut_from + (jcs.len - c.cut_to), without.len);
+		assert_memory_equal(jcs.data, without.data, c.cut_from);
+		assert_memory_equal(jcs.data + c.cut_to, without.data + c.cut_from,
+				    jcs.len - c.cut_to);
+	next:
+		ecert_buf_free(&jcs);
+		ecert_buf_free(&without);
+		cJSON_Delete(v);
+		cJSON_Delete(t);
+	}
+}
+
 static void test_getters(void **state)
 {
 	cJSON *v = NULL;
@@ -600,6 +733,8 @@ int main(void)
 		cmocka_unit_test(test_size),
 		cmocka_unit_test(test_locations),
 		cmocka_unit_test(test_valid_documents),
+		cmocka_unit_test(test_canonical),
+		cmocka_unit_test(test_canonical_vectors),
 		cmocka_unit_test(test_getters),
 		cmocka_unit_test(test_parse_file),
 		cmocka_unit_test(test_alloc_failure),

@@ -296,6 +296,44 @@ static void test_every_byte_flip_rejected(void **state)
 	cJSON_Delete(doc);
 }
 
+/* A certificate's JCS text is verified over its own bytes (ecert_json_parse_canon calls
+ * it canonical: the flips above went through that path); the same certificate with two
+ * members swapped, or spaced out, is not canonical and is verified over the JCS form
+ * made from the tree: valid all the same. */
+static void test_canonical_text_and_others(void **state)
+{
+	cJSON *doc = make_cert(skill_tmpl, K_ED, K_ED, "2024-03-01T10:00:00+08:00"), *moved;
+	struct ecert_json_canon c;
+	struct ecert_error e;
+	size_t len;
+	char *text = jcs_of(doc, &len), *swapped, *spaced;
+	cJSON *t = NULL;
+
+	(void)state;
+	assert_int_equal(ecert_json_parse_canon(text, len, NULL, "proof", &t, &c, &e), ECERT_OK);
+	assert_true(c.canonical);
+	assert_true(c.cut_from < c.cut_to);
+	cJSON_Delete(t);
+	assert_valid(text, len, ECERT_INPUT_JSON);
+	/* the first member ("@context") moved to the end: no longer in JCS order */
+	moved = cJSON_DetachItemViaPointer(doc, doc->child);
+	assert_non_null(moved);
+	cJSON_AddItemToObject(doc, "@context", moved);
+	swapped = cJSON_PrintUnformatted(doc);
+	assert_non_null(swapped);
+	assert_int_equal(ecert_json_parse_canon(swapped, strlen(swapped), NULL, "proof", &t, &c, &e),
+			 ECERT_OK);
+	assert_false(c.canonical);
+	cJSON_Delete(t);
+	assert_valid(swapped, strlen(swapped), ECERT_INPUT_JSON);
+	spaced = cJSON_Print(doc);
+	assert_valid(spaced, strlen(spaced), ECERT_INPUT_JSON);
+	cJSON_free(spaced);
+	cJSON_free(swapped);
+	ecert_free(text);
+	cJSON_Delete(doc);
+}
+
 static void test_forgeries_and_trust(void **state)
 {
 	cJSON *doc, *proof;
@@ -749,6 +787,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid_all_suites_all_inputs),
 		cmocka_unit_test(test_every_byte_flip_rejected),
+		cmocka_unit_test(test_canonical_text_and_others),
 		cmocka_unit_test(test_forgeries_and_trust),
 		cmocka_unit_test(test_trust_list_edited_after_signing),
 		cmocka_unit_test(test_scope),

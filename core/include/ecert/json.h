@@ -40,6 +40,26 @@ struct ecert_json_limits {
 int ecert_json_parse(const char *text, size_t len, const struct ecert_json_limits *limits,
 		     cJSON **out, struct ecert_error *err);
 
+/* What ecert_json_parse_canon tells besides the tree. */
+struct ecert_json_canon {
+	/* 1: the text is byte for byte its own JCS form (RFC 8785), ecert_jcs_serialize of
+	 * the tree. Told only for texts without white space or escapes, with integers of at
+	 * most 15 digits as the only numbers and ASCII keys in increasing order in every
+	 * object; 0 for anything else, canonical or not. */
+	int canonical;
+	/* With cut_key, when canonical: dropping bytes [cut_from, cut_to) gives the JCS form
+	 * of the tree without that top-level member (ecert_jcs_serialize_edited); cut_to is
+	 * 0 if the top-level value is not an object with that member. */
+	size_t cut_from, cut_to;
+};
+
+/* ecert_json_parse, also telling in *canon (which may be NULL) whether the text is
+ * already canonical, and where top-level member cut_key (may be NULL) is in it: a
+ * verifier then hashes the text it was given instead of serializing the tree again. */
+int ecert_json_parse_canon(const char *text, size_t len, const struct ecert_json_limits *limits,
+			   const char *cut_key, cJSON **out, struct ecert_json_canon *canon,
+			   struct ecert_error *err);
+
 /* Read and parse a file ("-" is standard input), bounded by limits->max_bytes.
  * err->where starts with the path. Errors as ecert_json_parse, plus ECERT_ERR_IO. */
 int ecert_json_parse_file(const char *path, const struct ecert_json_limits *limits,

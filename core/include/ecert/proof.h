@@ -52,6 +52,13 @@ void ecert_proof_parts_free(struct ecert_proof_parts *parts);
  * ECERT_ERR_ENCODING (proofValue), ECERT_ERR_SIGNATURE. Thread-safe. */
 int ecert_proof_verify(const cJSON *doc, EVP_PKEY *key, struct ecert_error *err);
 
+/* ecert_proof_verify when the caller already has doc_canon, JCS(document without proof),
+ * doc_canon_len bytes (NULL: serialized here). A verifier given a canonical text has it
+ * (ecert_json_parse_canon). The bytes must come from the very text doc was parsed from:
+ * if they were not its JCS form, the signature, made over that form, would not verify. */
+int ecert_proof_verify_canon(const cJSON *doc, EVP_PKEY *key, const unsigned char *doc_canon,
+			     size_t doc_canon_len, struct ecert_error *err);
+
 /* Verify a W3C-style document whose verificationMethod is a did:key. */
 int ecert_proof_verify_didkey(const cJSON *doc, struct ecert_error *err);
 
