@@ -137,42 +137,52 @@ static inline EVP_PKEY *fx_ed25519(unsigned char seed_byte)
 	return k;
 }
 
-/* An SM2 key pair from a fixed private scalar (public point = scalar × G). */
-static inline EVP_PKEY *fx_sm2(unsigned char seed_byte)
+/* A key pair on curve nid (OpenSSL key type `type`, group name `group`) from the fixed
+ * private scalar 0x11 || seed_byte × 31 (public point = scalar × G). */
+static inline EVP_PKEY *fx_ec_key(int nid, const char *type, const char *group,
+                                  unsigned char seed_byte)
 {
 	unsigned char d[32], pub[65];
-	EC_GROUP *g = EC_GROUP_new_by_curve_name(NID_sm2);
+	EC_GROUP *g = EC_GROUP_new_by_curve_name(nid);
 	EC_POINT *p = g ? EC_POINT_new(g) : NULL;
 	BIGNUM *bn;
 	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
 	OSSL_PARAM *params = NULL;
-	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "SM2", NULL);
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL);
 	EVP_PKEY *k = NULL;
 	size_t publen;
 
 	memset(d, seed_byte, sizeof(d));
-	d[0] = 0x11; /* well below the group order */
+	d[0] = 0x11; /* well below the group orders of SM2 and P-256 */
 	bn = BN_bin2bn(d, sizeof(d), NULL);
-	FX_MUST(g && p && bn && bld && ctx, "SM2 set-up");
-	FX_MUST(EC_POINT_mul(g, p, bn, NULL, NULL, NULL) == 1, "SM2 public point");
+	FX_MUST(g && p && bn && bld && ctx, "EC set-up");
+	FX_MUST(EC_POINT_mul(g, p, bn, NULL, NULL, NULL) == 1, "EC public point");
 	publen = EC_POINT_point2oct(g, p, POINT_CONVERSION_UNCOMPRESSED, pub, sizeof(pub), NULL);
-	FX_MUST(publen == sizeof(pub), "SM2 point encoding");
-	FX_MUST(OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "SM2", 0) == 1 &&
+	FX_MUST(publen == sizeof(pub), "EC point encoding");
+	FX_MUST(OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, group, 0) == 1 &&
 	            OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, bn) == 1 &&
 	            OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub, publen) ==
 	                1,
-	        "SM2 parameters");
+	        "EC parameters");
 	params = OSSL_PARAM_BLD_to_param(bld);
 	FX_MUST(params && EVP_PKEY_fromdata_init(ctx) == 1 &&
 	            EVP_PKEY_fromdata(ctx, &k, EVP_PKEY_KEYPAIR, params) == 1,
-	        "SM2 key from data");
-	FX_MUST(ecert_key_alg(k) == ECERT_ALG_SM2, "SM2 key type");
+	        "EC key from data");
 	OSSL_PARAM_free(params);
 	OSSL_PARAM_BLD_free(bld);
 	EVP_PKEY_CTX_free(ctx);
 	BN_free(bn);
 	EC_POINT_free(p);
 	EC_GROUP_free(g);
+	return k;
+}
+
+/* An SM2 key pair from a fixed private scalar. */
+static inline EVP_PKEY *fx_sm2(unsigned char seed_byte)
+{
+	EVP_PKEY *k = fx_ec_key(NID_sm2, "SM2", "SM2", seed_byte);
+
+	FX_MUST(ecert_key_alg(k) == ECERT_ALG_SM2, "SM2 key type");
 	return k;
 }
 

@@ -3,16 +3,15 @@
  *
  * Input: byte 0 picks the curve (bit 0: 0 SM2, 1 P-256), then the 32-byte digest and
  * the 64-byte r || s signature (missing bytes are 0). The keys come from fixed private
- * scalars, so an input that fails replays; the seeds, fresh valid signatures and their
- * mirror images, are written into the working corpus at start-up (as fixture.h does). */
+ * scalars (fixture.h's fx_ec_key), so an input that fails replays; the seeds, fresh
+ * valid signatures on digests of 0x00 and 0xA5 bytes, are written into the working
+ * corpus at start-up (as fixture.h does). */
 #include <string.h>
 
 #include <openssl/bn.h>
-#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/ec.h>
 #include <openssl/obj_mac.h>
-#include <openssl/param_build.h>
 
 #include "ecert/key.h"
 #include "ectable.h"
@@ -26,45 +25,6 @@ static struct {
 	EVP_PKEY_CTX *sign, *verify;
 	struct ecert_ectable *tab;
 } curve[2];
-
-/* A key pair from the fixed private scalar 0x11 || seed_byte × 31 on curve nid. */
-static EVP_PKEY *fixed_key(int nid, const char *type, const char *group,
-			   unsigned char seed_byte)
-{
-	unsigned char d[32], pub[65];
-	EC_GROUP *g = EC_GROUP_new_by_curve_name(nid);
-	EC_POINT *p = g ? EC_POINT_new(g) : NULL;
-	BIGNUM *bn;
-	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
-	OSSL_PARAM *params = NULL;
-	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL);
-	EVP_PKEY *k = NULL;
-
-	memset(d, seed_byte, sizeof(d));
-	d[0] = 0x11; /* below both group orders */
-	bn = BN_bin2bn(d, sizeof(d), NULL);
-	FX_MUST(g && p && bn && bld && ctx, "EC set-up");
-	FX_MUST(EC_POINT_mul(g, p, bn, NULL, NULL, NULL) == 1 &&
-	            EC_POINT_point2oct(g, p, POINT_CONVERSION_UNCOMPRESSED, pub, sizeof(pub),
-	                               NULL) == sizeof(pub),
-	        "EC public point");
-	FX_MUST(OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, group, 0) == 1 &&
-	            OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, bn) == 1 &&
-	            OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub,
-	                                             sizeof(pub)) == 1,
-	        "EC parameters");
-	params = OSSL_PARAM_BLD_to_param(bld);
-	FX_MUST(params && EVP_PKEY_fromdata_init(ctx) == 1 &&
-	            EVP_PKEY_fromdata(ctx, &k, EVP_PKEY_KEYPAIR, params) == 1,
-	        "EC key from data");
-	OSSL_PARAM_free(params);
-	OSSL_PARAM_BLD_free(bld);
-	EVP_PKEY_CTX_free(ctx);
-	BN_free(bn);
-	EC_POINT_free(p);
-	EC_GROUP_free(g);
-	return k;
-}
 
 /* 1 if OpenSSL finds r || s valid on dgst */
 static int evp_verdict(EVP_PKEY_CTX *verify, const unsigned char *dgst, const unsigned char *sig)
@@ -111,8 +71,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	int c;
 
 	FX_MUST(ecert_init() == 0, "ecert_init");
-	curve[0].key = fixed_key(NID_sm2, "SM2", "SM2", 0x5A);
-	curve[1].key = fixed_key(NID_X9_62_prime256v1, "EC", "prime256v1", 0x5A);
+	curve[0].key = fx_ec_key(NID_sm2, "SM2", "SM2", 0x5A);
+	curve[1].key = fx_ec_key(NID_X9_62_prime256v1, "EC", "prime256v1", 0x5A);
 	for (c = 0; c < 2; c++) {
 		curve[c].sign = EVP_PKEY_CTX_new_from_pkey(NULL, curve[c].key, NULL);
 		curve[c].verify = EVP_PKEY_CTX_new_from_pkey(NULL, curve[c].key, NULL);
