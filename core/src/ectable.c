@@ -71,7 +71,8 @@ struct ecert_ectable *ecert_ectable_new(EVP_PKEY *key, enum ecert_alg alg)
 	    !(qpt = EC_POINT_new(t->g)))
 		goto fail;
 	BN_zero(t->zero);
-	/* the public key as an uncompressed point; oct2point checks that it is on the curve */
+	/* the public key as an uncompressed point, on the curve (oct2point checks that too;
+	 * a table for a point off the curve must never be built, so it is asked again) */
 	if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, NULL, 0,
 					    &publen) != 1 ||
 	    publen != sizeof(pub) ||

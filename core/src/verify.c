@@ -268,9 +268,9 @@ static const char *cert_kind(const cJSON *doc)
 	return NULL;
 }
 
-/* The checks after decoding, over a strictly parsed document. */
-/* doc_canon: JCS(doc without proof) if the caller has it (the text doc was parsed from,
- * when canonical, without its proof member), else NULL */
+/* The checks after decoding, over a strictly parsed document. doc_canon: JCS(doc without
+ * proof) if the caller has it (the text doc was parsed from, when canonical, without its
+ * proof member), else NULL. */
 static int run_checks(const struct ecert_verifier *v, const struct ecert_verify_opts *opts,
 		      const cJSON *doc, const struct ecert_buf *doc_canon,
 		      struct ecert_verify_result *res)
